@@ -1,0 +1,1053 @@
+//! Reading the documents named on the command line (see `shared/eval/EVENTS.md`): JSON Lines
+//! files of documents, plain-text files (one document each, its id the file name) and folders
+//! of them, followed all the way down in name order. In folders, hidden entries are skipped and
+//! only `.txt`, `.text`, `.jsonl`, `.json`, `.ndjson` and extension-less files are read.
+//!
+//! Bad input never panics and never stops the other documents: each problem becomes an
+//! [`InputError`] naming the file (and line), and reading goes on with the next document.
+//! JSON Lines files are read line by line with a bounded buffer, so a multi-gigabyte file is
+//! never held in memory at once and an oversized line is skipped without being stored.
+
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::fmt;
+use std::fs::{self, File};
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use rasid_extraction::Document;
+use rasid_text::Day;
+use serde_json::Value;
+
+/// Largest document text accepted, in bytes.
+const MAX_TEXT_BYTES: usize = 8 << 20;
+/// Largest JSON Lines line kept in memory: JSON escapes can make a line about three times
+/// longer than its text, and the other fields need a little room.
+const MAX_LINE_BYTES: usize = 3 * MAX_TEXT_BYTES + (1 << 20);
+/// Problems reported for one file before the rest are only counted.
+const MAX_ERRORS_PER_FILE: usize = 100;
+/// How deep nested folders are followed (a guard against symbolic-link loops).
+const MAX_DEPTH: usize = 32;
+/// How much of a file's start is checked for NUL bytes.
+const SNIFF_BYTES: usize = 8 << 10;
+
+/// A problem with one input: a file, a folder or one line of a JSON Lines file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    /// The path as given (or as found in a folder), plus `:LINE` for a JSON Lines line.
+    pub input: String,
+    pub message: String,
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "rasid: {}: {}", self.input, self.message)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// Reads every document from `paths` (files, folders, or `-` for standard input) in order.
+///
+/// `default_published` is given to documents that carry no valid publication day. Documents
+/// with problems are reported in the second list and left out (or, for a bad `published`,
+/// kept without it); a later document whose id was already seen is reported and skipped.
+pub fn read_inputs(
+    paths: &[PathBuf],
+    default_published: Option<Day>,
+) -> (Vec<Document>, Vec<InputError>) {
+    read_with_limits(paths, default_published, Limits::DEFAULT)
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    /// Largest document text, in bytes.
+    text: usize,
+    /// Largest JSON Lines line, in bytes.
+    line: usize,
+}
+
+impl Limits {
+    const DEFAULT: Limits = Limits {
+        text: MAX_TEXT_BYTES,
+        line: MAX_LINE_BYTES,
+    };
+}
+
+fn read_with_limits(
+    paths: &[PathBuf],
+    default_published: Option<Day>,
+    limits: Limits,
+) -> (Vec<Document>, Vec<InputError>) {
+    let mut reader = Reader {
+        limits,
+        default_published,
+        docs: Vec::new(),
+        errors: Vec::new(),
+        seen: HashMap::new(),
+    };
+    for path in paths {
+        reader.path(path);
+    }
+    (reader.docs, reader.errors)
+}
+
+/// How a file's content is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    JsonLines,
+    Text,
+}
+
+struct Reader {
+    limits: Limits,
+    default_published: Option<Day>,
+    docs: Vec<Document>,
+    errors: Vec<InputError>,
+    /// Where each document id was first seen.
+    seen: HashMap<String, String>,
+}
+
+/// Counts the problems of one file so that a broken file cannot flood the report.
+struct FileErrors {
+    label: String,
+    reported: usize,
+    suppressed: usize,
+}
+
+impl FileErrors {
+    fn new(label: &str) -> Self {
+        FileErrors {
+            label: label.to_string(),
+            reported: 0,
+            suppressed: 0,
+        }
+    }
+
+    fn report(&mut self, errors: &mut Vec<InputError>, input: String, message: String) {
+        if self.reported < MAX_ERRORS_PER_FILE {
+            self.reported += 1;
+            errors.push(InputError { input, message });
+        } else {
+            self.suppressed += 1;
+        }
+    }
+
+    fn finish(self, errors: &mut Vec<InputError>) {
+        if self.suppressed > 0 {
+            errors.push(InputError {
+                input: self.label,
+                message: format!("{} more problems in this file not shown", self.suppressed),
+            });
+        }
+    }
+}
+
+impl Reader {
+    fn error(&mut self, input: impl Into<String>, message: impl Into<String>) {
+        self.errors.push(InputError {
+            input: input.into(),
+            message: message.into(),
+        });
+    }
+
+    fn path(&mut self, path: &Path) {
+        if path.as_os_str() == "-" {
+            let stdin = io::stdin();
+            self.stream(stdin.lock(), "-", "stdin", None, None);
+            return;
+        }
+        let label = path.display().to_string();
+        match fs::metadata(path) {
+            Err(e) => self.error(label, describe_io(&e)),
+            Ok(meta) if meta.is_dir() => {
+                if self.folder(path, 0) == 0 {
+                    self.error(label, "no documents in this folder");
+                }
+            }
+            Ok(meta) => self.file(path, Some(meta.len())),
+        }
+    }
+
+    /// Reads the files of a folder and its sub-folders in name order; returns how many files
+    /// it found.
+    fn folder(&mut self, dir: &Path, depth: usize) -> usize {
+        let label = dir.display().to_string();
+        let entries = match fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(e) => {
+                self.error(label, describe_io(&e));
+                return 0;
+            }
+        };
+        let mut names: Vec<OsString> = Vec::new();
+        for entry in entries {
+            match entry {
+                Ok(entry) => {
+                    let name = entry.file_name();
+                    if !name.to_string_lossy().starts_with('.') {
+                        names.push(name);
+                    }
+                }
+                Err(e) => self.error(label.clone(), describe_io(&e)),
+            }
+        }
+        names.sort();
+        let mut files = 0;
+        for name in names {
+            let path = dir.join(&name);
+            match fs::metadata(&path) {
+                Err(e) => self.error(path.display().to_string(), describe_io(&e)),
+                Ok(meta) if meta.is_dir() => {
+                    if depth + 1 >= MAX_DEPTH {
+                        self.error(path.display().to_string(), "folders nested too deeply");
+                    } else {
+                        files += self.folder(&path, depth + 1);
+                    }
+                }
+                Ok(meta) if meta.is_file() && is_document_name(&path) => {
+                    files += 1;
+                    self.file(&path, Some(meta.len()));
+                }
+                // other files (README.md, images), sockets, pipes and devices found in a
+                // folder are not documents
+                Ok(_) => {}
+            }
+        }
+        files
+    }
+
+    fn file(&mut self, path: &Path, size: Option<u64>) {
+        let label = path.display().to_string();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| label.clone());
+        let extension = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        match File::open(path) {
+            Ok(file) => self.stream(
+                BufReader::with_capacity(64 << 10, file),
+                &label,
+                &name,
+                extension.as_deref(),
+                size,
+            ),
+            Err(e) => self.error(label, describe_io(&e)),
+        }
+    }
+
+    /// Reads one input, deciding from its extension and first bytes how.
+    fn stream<R: BufRead>(
+        &mut self,
+        mut reader: R,
+        label: &str,
+        name: &str,
+        extension: Option<&str>,
+        size: Option<u64>,
+    ) {
+        let head = match reader.fill_buf() {
+            Ok(head) => head,
+            Err(e) => return self.error(label, describe_io(&e)),
+        };
+        if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+            return self.error(
+                label,
+                "not UTF-8: the file is UTF-16; convert it first, e.g. `iconv -f UTF-16 -t UTF-8`",
+            );
+        }
+        let mut size = size;
+        if head.starts_with(b"\xEF\xBB\xBF") {
+            reader.consume(3);
+            size = size.map(|s| s.saturating_sub(3));
+        }
+        let head = match reader.fill_buf() {
+            Ok(head) => head,
+            Err(e) => return self.error(label, describe_io(&e)),
+        };
+        if head[..head.len().min(SNIFF_BYTES)].contains(&0) {
+            return self.error(label, "binary file");
+        }
+        let first = head.iter().find(|b| !b.is_ascii_whitespace()).copied();
+        let kind = match extension {
+            Some("jsonl" | "json" | "ndjson") => Kind::JsonLines,
+            _ if first == Some(b'{') => Kind::JsonLines,
+            _ => Kind::Text,
+        };
+        if kind == Kind::JsonLines && first == Some(b'[') {
+            return self.error(
+                label,
+                "a JSON array, not JSON Lines: write one document object per line",
+            );
+        }
+        match kind {
+            Kind::JsonLines => self.json_lines(reader, label),
+            Kind::Text => self.text_file(reader, label, name, size),
+        }
+    }
+
+    /// A plain-text file: one document whose id is the file name.
+    fn text_file<R: BufRead>(&mut self, mut reader: R, label: &str, name: &str, size: Option<u64>) {
+        let limit = self.limits.text;
+        if let Some(size) = size.filter(|&s| s > limit as u64) {
+            return self.error(label, too_large(size, limit));
+        }
+        let mut bytes = Vec::new();
+        if let Err(e) = (&mut reader).take(limit as u64 + 1).read_to_end(&mut bytes) {
+            return self.error(label, describe_io(&e));
+        }
+        if bytes.len() > limit {
+            // the file grew, or is a stream: count the rest without keeping it
+            let rest = io::copy(&mut reader, &mut io::sink()).unwrap_or(0);
+            return self.error(label, too_large(bytes.len() as u64 + rest, limit));
+        }
+        if bytes.contains(&0) {
+            return self.error(label, "binary file");
+        }
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                return self.error(label, not_utf8(e.as_bytes(), at));
+            }
+        };
+        let doc = Document {
+            id: name.to_string(),
+            text,
+            url: None,
+            outlet: None,
+            published: self.default_published,
+        };
+        if let Err(message) = self.accept(doc, label) {
+            self.error(label, message);
+        }
+    }
+
+    /// A JSON Lines file: one document object per line, blank lines skipped.
+    fn json_lines<R: BufRead>(&mut self, mut reader: R, label: &str) {
+        let mut problems = FileErrors::new(label);
+        let mut buf = Vec::new();
+        let mut line_no = 0usize;
+        let mut records = 0usize;
+        loop {
+            line_no += 1;
+            let at = || format!("{label}:{line_no}");
+            let len = match read_line_capped(&mut reader, &mut buf, self.limits.line) {
+                Ok(Some(len)) => len,
+                Ok(None) => break,
+                Err(e) => {
+                    problems.report(&mut self.errors, at(), describe_io(&e));
+                    break;
+                }
+            };
+            if len > self.limits.line {
+                records += 1;
+                let message = too_large(len as u64, self.limits.text);
+                problems.report(&mut self.errors, at(), message);
+                continue;
+            }
+            if buf.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            records += 1;
+            let line = match std::str::from_utf8(&buf) {
+                Ok(line) => line,
+                Err(e) => {
+                    let message = not_utf8(&buf, e.valid_up_to());
+                    problems.report(&mut self.errors, at(), message);
+                    continue;
+                }
+            };
+            let (doc, notes) = match parse_record(line, self.limits.text) {
+                Ok(parsed) => parsed,
+                Err(message) => {
+                    problems.report(&mut self.errors, at(), message);
+                    continue;
+                }
+            };
+            for note in notes {
+                problems.report(&mut self.errors, at(), note);
+            }
+            let doc = Document {
+                published: doc.published.or(self.default_published),
+                ..doc
+            };
+            if let Err(message) = self.accept(doc, &at()) {
+                problems.report(&mut self.errors, at(), message);
+            }
+        }
+        if records == 0 {
+            problems.report(&mut self.errors, label.to_string(), "no documents".into());
+        }
+        problems.finish(&mut self.errors);
+    }
+
+    /// Keeps a document unless its text is blank or its id was already seen.
+    fn accept(&mut self, doc: Document, at: &str) -> Result<(), String> {
+        if doc.text.trim().is_empty() {
+            return Err(format!("empty document (id {:?})", doc.id));
+        }
+        if let Some(first) = self.seen.get(&doc.id) {
+            return Err(format!(
+                "duplicate id {:?} (first seen at {first}); skipped",
+                doc.id
+            ));
+        }
+        self.seen.insert(doc.id.clone(), at.to_string());
+        self.docs.push(doc);
+        Ok(())
+    }
+}
+
+/// Reads one line into `buf` without its line end, keeping at most `cap` bytes: a longer line
+/// is consumed to its end but not stored (`buf` is left empty). Returns the line's full length
+/// in bytes, or `None` at the end of the input.
+fn read_line_capped<R: BufRead>(
+    reader: &mut R,
+    buf: &mut Vec<u8>,
+    cap: usize,
+) -> io::Result<Option<usize>> {
+    buf.clear();
+    let mut total = 0usize;
+    let mut started = false;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(available) => available,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            break;
+        }
+        started = true;
+        let newline = available.iter().position(|&b| b == b'\n');
+        let chunk = &available[..newline.unwrap_or(available.len())];
+        total = total.saturating_add(chunk.len());
+        if total <= cap {
+            buf.extend_from_slice(chunk);
+        } else {
+            buf.clear();
+        }
+        let used = chunk.len() + usize::from(newline.is_some());
+        reader.consume(used);
+        if newline.is_some() {
+            break;
+        }
+    }
+    if !started {
+        return Ok(None);
+    }
+    if buf.last() == Some(&b'\r') {
+        buf.pop();
+        if total <= cap {
+            total -= 1;
+        }
+    }
+    Ok(Some(total))
+}
+
+/// Parses one JSON Lines record. Returns the document (its `published` as found, before the
+/// default is applied) with notes on optional fields that were ignored, or why the record
+/// cannot be read.
+fn parse_record(line: &str, text_limit: usize) -> Result<(Document, Vec<String>), String> {
+    let value: Value =
+        serde_json::from_str(line).map_err(|e| format!("not a valid JSON line: {e}"))?;
+    let Value::Object(mut record) = value else {
+        return Err(format!(
+            "expected a JSON object (one document per line), found {}",
+            json_kind(&value)
+        ));
+    };
+    let id = match record.remove("id") {
+        None | Some(Value::Null) => return Err("record has no \"id\"".into()),
+        Some(Value::String(id)) if id.trim().is_empty() => {
+            return Err("record has an empty \"id\"".into())
+        }
+        Some(Value::String(id)) => id,
+        Some(Value::Number(n)) => n.to_string(),
+        Some(other) => {
+            return Err(format!(
+                "\"id\" must be a string, found {}",
+                json_kind(&other)
+            ))
+        }
+    };
+    let text = match record.remove("text") {
+        None | Some(Value::Null) => return Err(format!("record {id:?} has no \"text\"")),
+        Some(Value::String(text)) => text,
+        Some(other) => {
+            return Err(format!(
+                "\"text\" of record {id:?} must be a string, found {}",
+                json_kind(&other)
+            ))
+        }
+    };
+    if text.len() > text_limit {
+        return Err(too_large(text.len() as u64, text_limit));
+    }
+    let mut notes = Vec::new();
+    let url = optional_string(&mut record, "url", &mut notes);
+    let outlet = optional_string(&mut record, "outlet", &mut notes);
+    let published = match record.remove("published") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s.trim().is_empty() => None,
+        Some(Value::String(s)) => {
+            let day = parse_day(&s);
+            if day.is_none() {
+                notes.push(format!(
+                    "\"published\" is not an ISO day (YYYY-MM-DD): {:?}; ignored",
+                    shorten(&s, 40)
+                ));
+            }
+            day
+        }
+        Some(other) => {
+            notes.push(format!(
+                "\"published\" must be an ISO day string, found {}; ignored",
+                json_kind(&other)
+            ));
+            None
+        }
+    };
+    let doc = Document {
+        id,
+        text,
+        url,
+        outlet,
+        published,
+    };
+    Ok((doc, notes))
+}
+
+/// An optional string field: absent, null or empty give `None`; another type is noted.
+fn optional_string(
+    record: &mut serde_json::Map<String, Value>,
+    field: &str,
+    notes: &mut Vec<String>,
+) -> Option<String> {
+    match record.remove(field) {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s.trim().is_empty() => None,
+        Some(Value::String(s)) => Some(s),
+        Some(other) => {
+            notes.push(format!(
+                "{field:?} must be a string, found {}; ignored",
+                json_kind(&other)
+            ));
+            None
+        }
+    }
+}
+
+/// Whether a file found in a folder is read: JSON Lines and text files, and files without an
+/// extension (a file named on the command line is always read).
+fn is_document_name(path: &Path) -> bool {
+    match path.extension() {
+        None => true,
+        Some(e) => {
+            let e = e.to_string_lossy().to_ascii_lowercase();
+            matches!(e.as_str(), "txt" | "text" | "jsonl" | "json" | "ndjson")
+        }
+    }
+}
+
+/// An ISO day (`Day::parse_iso` also takes the day of a timestamp).
+fn parse_day(s: &str) -> Option<Day> {
+    Day::parse_iso(s.trim())
+}
+
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn shorten(s: &str, max_chars: usize) -> String {
+    match s.char_indices().nth(max_chars) {
+        Some((at, _)) => format!("{}…", &s[..at]),
+        None => s.to_string(),
+    }
+}
+
+fn megabytes(bytes: u64) -> String {
+    let mb = bytes as f64 / (1u64 << 20) as f64;
+    if mb >= 10.0 || mb.fract() == 0.0 {
+        format!("{mb:.0}")
+    } else {
+        format!("{mb:.1}")
+    }
+}
+
+fn too_large(size: u64, limit: usize) -> String {
+    format!(
+        "document too large ({} MB > {} MB)",
+        megabytes(size),
+        megabytes(limit as u64)
+    )
+}
+
+fn describe_io(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "no such file or folder".into(),
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => format!("cannot read: {e}"),
+    }
+}
+
+/// Why bytes are not UTF-8, with a hint when they read as Arabic in windows-1256.
+fn not_utf8(bytes: &[u8], valid_up_to: usize) -> String {
+    let mut message = match bytes.get(valid_up_to) {
+        Some(b) => format!("not UTF-8 (byte 0x{b:02X} at offset {valid_up_to})"),
+        None => "not UTF-8 (truncated character at the end)".to_string(),
+    };
+    if reads_as_windows_1256_arabic(bytes) {
+        message.push_str(
+            "; it reads as Arabic in windows-1256: convert it first, \
+             e.g. `iconv -f WINDOWS-1256 -t UTF-8`",
+        );
+    }
+    message
+}
+
+/// Whether the non-ASCII characters of `bytes`, decoded as windows-1256, are mostly Arabic.
+fn reads_as_windows_1256_arabic(bytes: &[u8]) -> bool {
+    let sample = &bytes[..bytes.len().min(64 << 10)];
+    let (decoded, _) = encoding_rs::WINDOWS_1256.decode_without_bom_handling(sample);
+    let (mut arabic, mut other) = (0usize, 0usize);
+    for c in decoded.chars().filter(|c| !c.is_ascii()) {
+        if ('\u{0600}'..='\u{06FF}').contains(&c) {
+            arabic += 1;
+        } else {
+            other += 1;
+        }
+    }
+    arabic >= 3 && arabic >= 4 * other
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A fresh folder under the system's temporary folder, removed when dropped.
+    struct TempDir(PathBuf);
+
+    impl TempDir {
+        fn new(name: &str) -> Self {
+            static COUNTER: AtomicUsize = AtomicUsize::new(0);
+            let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+            let dir =
+                std::env::temp_dir().join(format!("rasid-input-{}-{n}-{name}", std::process::id()));
+            let _ = fs::remove_dir_all(&dir);
+            fs::create_dir_all(&dir).unwrap();
+            TempDir(dir)
+        }
+
+        fn write(&self, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
+            let path = self.0.join(name);
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent).unwrap();
+            }
+            fs::write(&path, content).unwrap();
+            path
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn read(paths: &[PathBuf]) -> (Vec<Document>, Vec<InputError>) {
+        read_inputs(paths, None)
+    }
+
+    fn ids(docs: &[Document]) -> Vec<&str> {
+        docs.iter().map(|d| d.id.as_str()).collect()
+    }
+
+    fn day(s: &str) -> Day {
+        Day::parse_iso(s).unwrap()
+    }
+
+    const ARABIC: &str = "قصفت طائرة مسيرة قاعدة عسكرية قرب البوكمال.";
+
+    #[test]
+    fn reads_json_lines_with_all_fields() {
+        let dir = TempDir::new("jsonl");
+        let line1 = serde_json::json!({"id": "p001", "text": ARABIC, "url": "https://example.com/a",
+            "outlet": "example.com", "published": "2024-02-05"});
+        let line2 = serde_json::json!({"id": "p002", "text": "نص ثان", "published": null});
+        let path = dir.write("docs.jsonl", format!("{line1}\n\n{line2}\n"));
+        let (docs, errors) = read_inputs(&[path], Some(day("2024-01-01")));
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(ids(&docs), ["p001", "p002"]);
+        assert_eq!(docs[0].text, ARABIC);
+        assert_eq!(docs[0].url.as_deref(), Some("https://example.com/a"));
+        assert_eq!(docs[0].outlet.as_deref(), Some("example.com"));
+        assert_eq!(docs[0].published, Some(day("2024-02-05")));
+        // the default applies only where the record has no day
+        assert_eq!(docs[1].published, Some(day("2024-01-01")));
+        assert_eq!(docs[1].url, None);
+    }
+
+    #[test]
+    fn reads_plain_text_named_by_file() {
+        let dir = TempDir::new("text");
+        let path = dir.write("000_1425e9ea262e63fb.txt", ARABIC);
+        let (docs, errors) = read_inputs(&[path], Some(day("2024-02-03")));
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(ids(&docs), ["000_1425e9ea262e63fb.txt"]);
+        assert_eq!(docs[0].text, ARABIC);
+        assert_eq!(docs[0].published, Some(day("2024-02-03")));
+    }
+
+    #[test]
+    fn reads_folders_recursively_in_name_order_skipping_hidden() {
+        let dir = TempDir::new("folder");
+        dir.write("b.txt", "نص ب");
+        dir.write("a.txt", "نص أ");
+        dir.write("sub/c.jsonl", r#"{"id": "c1", "text": "نص ج"}"#);
+        dir.write(".hidden.txt", "مخفي");
+        dir.write(".git/x.txt", "مخفي");
+        dir.write("README.md", "not a document");
+        dir.write("photo.jpg", b"\xff\xd8\xff\0");
+        dir.write("sub/d", "نص د");
+        let (docs, errors) = read(std::slice::from_ref(&dir.0));
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(ids(&docs), ["a.txt", "b.txt", "c1", "d"]);
+    }
+
+    #[test]
+    fn empty_folder_is_reported() {
+        let dir = TempDir::new("empty-folder");
+        dir.write("notes.md", "no documents here");
+        let (docs, errors) = read(std::slice::from_ref(&dir.0));
+        assert!(docs.is_empty());
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].message, "no documents in this folder");
+    }
+
+    #[test]
+    fn missing_path_does_not_stop_the_others() {
+        let dir = TempDir::new("missing");
+        let good = dir.write("good.txt", ARABIC);
+        let missing = dir.0.join("nope.jsonl");
+        let (docs, errors) = read(&[missing.clone(), good]);
+        assert_eq!(ids(&docs), ["good.txt"]);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].input, missing.display().to_string());
+        assert_eq!(errors[0].message, "no such file or folder");
+    }
+
+    #[test]
+    fn windows_1256_text_is_reported_with_a_hint() {
+        let dir = TempDir::new("cp1256");
+        let (bytes, _, unmappable) = encoding_rs::WINDOWS_1256.encode(ARABIC);
+        assert!(!unmappable);
+        let path = dir.write("report.txt", &bytes);
+        let (docs, errors) = read(&[path]);
+        assert!(docs.is_empty());
+        assert_eq!(errors.len(), 1);
+        let message = &errors[0].message;
+        assert!(message.starts_with("not UTF-8"), "{message}");
+        assert!(message.contains("windows-1256"), "{message}");
+    }
+
+    #[test]
+    fn other_invalid_utf8_gets_no_arabic_hint() {
+        let dir = TempDir::new("latin1");
+        let path = dir.write("cafe.txt", b"caf\xe9 au lait");
+        let (docs, errors) = read(&[path]);
+        assert!(docs.is_empty());
+        assert_eq!(errors[0].message, "not UTF-8 (byte 0xE9 at offset 3)");
+    }
+
+    #[test]
+    fn invalid_utf8_line_is_reported_by_line() {
+        let dir = TempDir::new("cp1256-line");
+        let (arabic, _, _) = encoding_rs::WINDOWS_1256.encode(ARABIC);
+        let mut content = b"{\"id\": \"a\", \"text\": \"".to_vec();
+        content.extend_from_slice(&arabic);
+        content.extend_from_slice(b"\"}\n{\"id\": \"b\", \"text\": \"\xd9\x86\xd8\xb5\"}\n");
+        let path = dir.write("docs.jsonl", content);
+        let (docs, errors) = read(std::slice::from_ref(&path));
+        assert_eq!(ids(&docs), ["b"]);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].input, format!("{}:1", path.display()));
+        assert!(errors[0].message.contains("windows-1256"));
+    }
+
+    #[test]
+    fn bad_json_line_names_file_and_line() {
+        let dir = TempDir::new("bad-json");
+        let path = dir.write(
+            "docs.jsonl",
+            "{\"id\": \"a\", \"text\": \"نص\"}\n{\"id\": \"b\", \"text\": \n{\"id\": \"c\", \"text\": \"نص\"}\n",
+        );
+        let (docs, errors) = read(std::slice::from_ref(&path));
+        assert_eq!(ids(&docs), ["a", "c"]);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].input, format!("{}:2", path.display()));
+        assert!(
+            errors[0].message.starts_with("not a valid JSON line: EOF"),
+            "{}",
+            errors[0].message
+        );
+        assert!(errors[0].to_string().starts_with("rasid: "));
+    }
+
+    #[test]
+    fn records_need_string_id_and_text() {
+        let dir = TempDir::new("fields");
+        let path = dir.write(
+            "docs.jsonl",
+            [
+                r#"{"text": "نص"}"#,
+                r#"{"id": "b"}"#,
+                r#"{"id": "c", "text": 42}"#,
+                r#"{"id": ["d"], "text": "نص"}"#,
+                r#"["e", "نص"]"#,
+                r#"{"id": 7, "text": "نص"}"#,
+            ]
+            .join("\n"),
+        );
+        let (docs, errors) = read(std::slice::from_ref(&path));
+        assert_eq!(ids(&docs), ["7"]);
+        let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "record has no \"id\"",
+                "record \"b\" has no \"text\"",
+                "\"text\" of record \"c\" must be a string, found a number",
+                "\"id\" must be a string, found an array",
+                "expected a JSON object (one document per line), found an array",
+            ]
+        );
+        let lines: Vec<&str> = errors
+            .iter()
+            .map(|e| e.input.rsplit(':').next().unwrap())
+            .collect();
+        assert_eq!(lines, ["1", "2", "3", "4", "5"]);
+    }
+
+    #[test]
+    fn empty_documents_are_reported() {
+        let dir = TempDir::new("empty");
+        let jsonl = dir.write(
+            "docs.jsonl",
+            "{\"id\": \"a\", \"text\": \"  \\n\\t \"}\n{\"id\": \"b\", \"text\": \"\"}\n",
+        );
+        let text = dir.write("blank.txt", " \n \n");
+        let (docs, errors) = read(&[jsonl, text]);
+        assert!(docs.is_empty());
+        assert_eq!(errors.len(), 3);
+        assert_eq!(errors[0].message, "empty document (id \"a\")");
+        assert_eq!(errors[2].message, "empty document (id \"blank.txt\")");
+    }
+
+    #[test]
+    fn json_array_file_is_reported_once() {
+        let dir = TempDir::new("array");
+        let path = dir.write("docs.json", "[\n  {\"id\": \"a\", \"text\": \"نص\"}\n]\n");
+        let (docs, errors) = read(&[path]);
+        assert!(docs.is_empty());
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0]
+            .message
+            .starts_with("a JSON array, not JSON Lines"));
+    }
+
+    #[test]
+    fn empty_json_lines_file_is_reported() {
+        let dir = TempDir::new("empty-jsonl");
+        let path = dir.write("docs.jsonl", "\n\n");
+        let (docs, errors) = read(&[path]);
+        assert!(docs.is_empty());
+        assert_eq!(errors[0].message, "no documents");
+    }
+
+    #[test]
+    fn oversized_documents_are_rejected() {
+        let limits = Limits {
+            text: 100,
+            line: 300,
+        };
+        let dir = TempDir::new("large");
+        let big_text = "ب".repeat(60); // 120 bytes
+        let lines = [
+            serde_json::json!({"id": "a", "text": big_text}).to_string(),
+            serde_json::json!({"id": "b", "text": "x".repeat(400)}).to_string(),
+            serde_json::json!({"id": "c", "text": "نص"}).to_string(),
+        ];
+        let jsonl = dir.write("docs.jsonl", lines.join("\n"));
+        let text = dir.write("big.txt", &big_text);
+        let (docs, errors) = read_with_limits(&[jsonl, text], None, limits);
+        assert_eq!(ids(&docs), ["c"]);
+        assert_eq!(errors.len(), 3);
+        for e in &errors {
+            assert!(e.message.starts_with("document too large ("), "{e}");
+        }
+        assert!(errors[1].input.ends_with(":2"));
+    }
+
+    #[test]
+    fn fifty_megabyte_line_is_skipped_without_stopping() {
+        let dir = TempDir::new("huge-line");
+        let path = dir.0.join("docs.jsonl");
+        {
+            let mut out = io::BufWriter::new(File::create(&path).unwrap());
+            out.write_all(b"{\"id\": \"huge\", \"text\": \"").unwrap();
+            let block = vec![b'a'; 1 << 20];
+            for _ in 0..50 {
+                out.write_all(&block).unwrap();
+            }
+            out.write_all(b"\"}\n{\"id\": \"small\", \"text\": \"\xd9\x86\xd8\xb5\"}\n")
+                .unwrap();
+        }
+        let (docs, errors) = read(std::slice::from_ref(&path));
+        assert_eq!(ids(&docs), ["small"]);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].input, format!("{}:1", path.display()));
+        assert_eq!(errors[0].message, "document too large (50 MB > 8 MB)");
+    }
+
+    #[test]
+    fn capped_line_reader_reports_full_lengths() {
+        let input = b"abc\r\n\nlong line here\nlast";
+        let mut reader = BufReader::with_capacity(4, &input[..]);
+        let mut buf = Vec::new();
+        let mut got = Vec::new();
+        while let Some(len) = read_line_capped(&mut reader, &mut buf, 5).unwrap() {
+            got.push((len, String::from_utf8(buf.clone()).unwrap()));
+        }
+        let expected = [(3, "abc"), (0, ""), (14, ""), (4, "last")];
+        let expected: Vec<(usize, String)> =
+            expected.iter().map(|&(n, s)| (n, s.to_string())).collect();
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn binary_files_are_reported() {
+        let dir = TempDir::new("binary");
+        let png = dir.write("image.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
+        let jsonl = dir.write("data.jsonl", b"\0\0\0\0{}");
+        let (docs, errors) = read(&[png, jsonl]);
+        assert!(docs.is_empty());
+        assert_eq!(errors.len(), 2);
+        assert!(errors.iter().all(|e| e.message == "binary file"));
+    }
+
+    #[test]
+    fn utf16_is_reported_as_not_utf8() {
+        let dir = TempDir::new("utf16");
+        let mut bytes = vec![0xFF, 0xFE];
+        for unit in "نص".encode_utf16() {
+            bytes.extend_from_slice(&unit.to_le_bytes());
+        }
+        let path = dir.write("report.txt", bytes);
+        let (docs, errors) = read(&[path]);
+        assert!(docs.is_empty());
+        assert!(errors[0].message.contains("UTF-16"), "{}", errors[0]);
+    }
+
+    #[test]
+    fn duplicate_ids_keep_the_first() {
+        let dir = TempDir::new("dup");
+        let a = dir.write(
+            "a.jsonl",
+            "{\"id\": \"x\", \"text\": \"أول\"}\n{\"id\": \"x\", \"text\": \"ثان\"}\n",
+        );
+        let b = dir.write("b.jsonl", "{\"id\": \"x\", \"text\": \"ثالث\"}\n");
+        let (docs, errors) = read(&[a.clone(), b.clone()]);
+        assert_eq!(docs.len(), 1);
+        assert_eq!(docs[0].text, "أول");
+        assert_eq!(errors.len(), 2);
+        assert_eq!(errors[0].input, format!("{}:2", a.display()));
+        assert_eq!(errors[1].input, format!("{}:1", b.display()));
+        assert!(errors[1]
+            .message
+            .starts_with("duplicate id \"x\" (first seen at"));
+    }
+
+    #[test]
+    fn bad_published_is_reported_and_document_kept() {
+        let dir = TempDir::new("published");
+        let path = dir.write(
+            "docs.jsonl",
+            [
+                r#"{"id": "a", "text": "نص", "published": "5 February 2024"}"#,
+                r#"{"id": "b", "text": "نص", "published": 20240205}"#,
+                r#"{"id": "c", "text": "نص", "published": "2024-02-05T10:30:00Z"}"#,
+                r#"{"id": "d", "text": "نص", "published": "", "outlet": 3}"#,
+            ]
+            .join("\n"),
+        );
+        let (docs, errors) = read_inputs(std::slice::from_ref(&path), Some(day("2024-01-01")));
+        assert_eq!(ids(&docs), ["a", "b", "c", "d"]);
+        assert_eq!(docs[0].published, Some(day("2024-01-01")));
+        assert_eq!(docs[1].published, Some(day("2024-01-01")));
+        assert_eq!(docs[2].published, Some(day("2024-02-05")));
+        assert_eq!(docs[3].published, Some(day("2024-01-01")));
+        assert_eq!(docs[3].outlet, None);
+        let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "\"published\" is not an ISO day (YYYY-MM-DD): \"5 February 2024\"; ignored",
+                "\"published\" must be an ISO day string, found a number; ignored",
+                "\"outlet\" must be a string, found a number; ignored",
+            ]
+        );
+    }
+
+    #[test]
+    fn json_content_is_sniffed_and_boms_and_crlf_are_handled() {
+        let dir = TempDir::new("sniff");
+        let sniffed = dir.write(
+            "docs.txt",
+            "\u{FEFF}{\"id\": \"a\", \"text\": \"نص\"}\r\n{\"id\": \"b\", \"text\": \"نص\"}\r\n",
+        );
+        let text = dir.write("note", "\u{FEFF}نص عادي\r\n");
+        let (docs, errors) = read(&[sniffed, text]);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(ids(&docs), ["a", "b", "note"]);
+        assert_eq!(docs[2].text, "نص عادي\r\n");
+    }
+
+    #[test]
+    fn a_broken_file_reports_a_bounded_number_of_problems() {
+        let dir = TempDir::new("flood");
+        let mut content = "not json\n".repeat(MAX_ERRORS_PER_FILE + 5);
+        content.push_str("{\"id\": \"ok\", \"text\": \"نص\"}\n");
+        let path = dir.write("docs.jsonl", content);
+        let (docs, errors) = read(std::slice::from_ref(&path));
+        assert_eq!(ids(&docs), ["ok"]);
+        assert_eq!(errors.len(), MAX_ERRORS_PER_FILE + 1);
+        assert_eq!(
+            errors.last().unwrap().message,
+            "5 more problems in this file not shown"
+        );
+    }
+
+    #[test]
+    fn error_display() {
+        let e = InputError {
+            input: "docs.jsonl:3".into(),
+            message: "empty document (id \"p3\")".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "rasid: docs.jsonl:3: empty document (id \"p3\")"
+        );
+    }
+}

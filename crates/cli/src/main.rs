@@ -1,0 +1,128 @@
+//! `rasid`: Arabic conflict reports in, deduplicated ACLED-style events with evidence out.
+
+mod csv_out;
+mod input;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use rasid_lexicons::Lexicons;
+use rasid_merge::{extract_events, Event};
+use rasid_text::Day;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "rasid", version, about = "An Arabic-native conflict-event observatory")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Extract deduplicated events from documents (JSON Lines, text files or folders).
+    Extract {
+        /// Publication day (YYYY-MM-DD) for documents that do not give one.
+        #[arg(long, value_parser = parse_day)]
+        published: Option<Day>,
+        /// Write events here instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Jsonl)]
+        format: Format,
+        /// Read lexicons from this folder instead of the ones built in.
+        #[arg(long)]
+        lexicons: Option<PathBuf>,
+        /// JSON Lines files of documents, plain-text files, or folders of them.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Jsonl,
+    Csv,
+}
+
+fn parse_day(s: &str) -> Result<Day, String> {
+    Day::parse_iso(s).ok_or_else(|| format!("not a day in YYYY-MM-DD form: {s:?}"))
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Extract {
+            published,
+            output,
+            format,
+            lexicons,
+            inputs,
+        } => extract(published, output, format, lexicons, &inputs),
+    }
+}
+
+fn extract(
+    published: Option<Day>,
+    output: Option<PathBuf>,
+    format: Format,
+    lexicons: Option<PathBuf>,
+    inputs: &[PathBuf],
+) -> ExitCode {
+    let lex = match lexicons.map_or_else(Lexicons::embedded, |dir| Lexicons::load_dir(&dir)) {
+        Ok(lex) => lex,
+        Err(e) => {
+            eprintln!("rasid: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let (docs, errors) = input::read_inputs(inputs, published);
+    for e in &errors {
+        eprintln!("{e}");
+    }
+    let events = extract_events(&docs, &lex);
+    let written = match &output {
+        Some(path) => std::fs::File::create(path)
+            .and_then(|f| write_events(&events, &docs, format, BufWriter::new(f))),
+        None => write_events(&events, &docs, format, BufWriter::new(std::io::stdout().lock())),
+    };
+    if let Err(e) = written {
+        let target = output.map_or("standard output".into(), |p| p.display().to_string());
+        eprintln!("rasid: cannot write {target}: {e}");
+        return ExitCode::from(2);
+    }
+    eprintln!(
+        "rasid: {} documents read, {} failed, {} events",
+        docs.len(),
+        errors.len(),
+        events.len()
+    );
+    if errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    }
+}
+
+fn write_events<W: Write>(
+    events: &[Event],
+    docs: &[rasid_extraction::Document],
+    format: Format,
+    mut out: W,
+) -> std::io::Result<()> {
+    match format {
+        Format::Jsonl => {
+            for e in events {
+                serde_json::to_writer(&mut out, e)?;
+                out.write_all(b"\n")?;
+            }
+        }
+        Format::Csv => {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64);
+            csv_out::write_csv(events, docs, now, &mut out)?;
+        }
+    }
+    out.flush()
+}

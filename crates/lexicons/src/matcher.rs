@@ -1,0 +1,190 @@
+//! One Aho-Corasick automaton over every folded lexicon form, and the scan that keeps only
+//! matches standing at word boundaries (after optional proclitics).
+
+use crate::{Kind, LexiconError, Lexicons, PatternTarget};
+use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
+use rasid_text::fold_str;
+use rasid_text::tokens::{ends_word, proclitic_before};
+use std::collections::{HashMap, HashSet};
+
+/// A lexicon match in folded text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    pub kind: Kind,
+    pub entry: u32,
+    /// Byte range of the matched form in the folded text (proclitics excluded).
+    pub start: usize,
+    pub end: usize,
+    /// Byte length of the proclitics before `start` in the same word.
+    pub proclitic: u8,
+}
+
+#[derive(Default)]
+pub(crate) struct PatternSet {
+    index: HashMap<String, usize>,
+    targets: Vec<Vec<PatternTarget>>,
+    not_places: HashSet<String>,
+}
+
+impl PatternSet {
+    /// Words that must not become place patterns, in any form.
+    pub fn never_places(&mut self, words: HashSet<String>) {
+        self.not_places = words;
+    }
+
+    /// Adds the forms of one entry. A trailing `*` marks an open-ended stem. Names with the
+    /// article also get their bare form, usable after `لل` (للميليشيات).
+    pub fn add_names(&mut self, kind: Kind, entry: usize, forms: &[String], article: bool) {
+        for form in forms {
+            let (form, open_end) = match form.strip_suffix('*') {
+                Some(stem) => (stem, true),
+                None => (form.as_str(), false),
+            };
+            let folded = fold_str(form);
+            if folded.chars().count() < 2
+                || (kind == Kind::Place && self.not_places.contains(&folded))
+            {
+                continue;
+            }
+            let target = PatternTarget {
+                kind,
+                entry: entry as u32,
+                open_end,
+                article_dropped: false,
+            };
+            if article {
+                let bare = folded
+                    .strip_prefix("ال")
+                    .filter(|b| b.chars().count() >= 3)
+                    .filter(|b| kind != Kind::Place || !self.not_places.contains(*b));
+                if let Some(bare) = bare {
+                    let bare = bare.to_string();
+                    self.add(
+                        bare,
+                        PatternTarget {
+                            article_dropped: true,
+                            ..target
+                        },
+                    );
+                }
+            }
+            self.add(folded, target);
+        }
+    }
+
+    fn add(&mut self, pattern: String, target: PatternTarget) {
+        let next = self.targets.len();
+        let slot = *self.index.entry(pattern).or_insert(next);
+        if slot == next {
+            self.targets.push(Vec::new());
+        }
+        if !self.targets[slot].contains(&target) {
+            self.targets[slot].push(target);
+        }
+    }
+
+    pub fn compile(
+        self,
+    ) -> Result<(CharwiseDoubleArrayAhoCorasick<u32>, Vec<Vec<PatternTarget>>), LexiconError> {
+        let patvals = self.index.iter().map(|(p, &v)| (p.as_str(), v as u32));
+        let automaton = CharwiseDoubleArrayAhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build_with_values(patvals)
+            .map_err(|e| LexiconError::Automaton(e.to_string()))?;
+        Ok((automaton, self.targets))
+    }
+}
+
+impl Lexicons {
+    /// Every lexicon match in `folded` that starts a word (after proclitics) and ends one
+    /// (unless the form is an open stem), ordered by start, longest first.
+    pub fn scan(&self, folded: &str) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        for m in self.automaton.find_overlapping_iter(folded) {
+            let (start, end) = (m.start(), m.end());
+            let Some(prefix) = proclitic_before(folded, start) else {
+                continue;
+            };
+            let closed = ends_word(folded, end);
+            for t in &self.targets[m.value() as usize] {
+                if !(closed || t.open_end) {
+                    continue;
+                }
+                if t.article_dropped && !prefix.ends_with("لل") {
+                    continue;
+                }
+                hits.push(Hit {
+                    kind: t.kind,
+                    entry: t.entry,
+                    start,
+                    end,
+                    proclitic: prefix.len() as u8,
+                });
+            }
+        }
+        hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+        hits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Sources;
+
+    fn tiny() -> Lexicons {
+        let places = "id\tnames_ar\tname_en\tcountry\tfeature\tlat\tlon\n\
+                      a\tالميادين\tAl-Mayadin\tSY\ttown\t35.0\t40.4\n\
+                      b\tدير الزور\tDeir ez-Zor\tSY\tcity\t35.3\t40.1\n";
+        let actors = "id\tname\tinter\tkind\tforms\nm\tMilitias\t3\tforce\tالميليشيات\n";
+        let triggers = "forms\tevent_type\tsub_event_type\tfixed\tpos\nاستهدف*\tExplosions/Remote violence\tAir/drone strike\tno\tverb\n";
+        let empty_weapons = "forms\tweapon\tevent_type\tsub_event_type\n";
+        Lexicons::from_sources(&Sources {
+            places,
+            sites: "id\tnames_ar\tcountry\tfeature\tlat\tlon\n",
+            actors,
+            triggers,
+            weapons: empty_weapons,
+            markers: "forms\tmarker\n",
+            clutter: "forms\tscope\n",
+            stopwords: "forms\nان|في\n",
+        })
+        .unwrap()
+    }
+
+    fn kinds(lex: &Lexicons, text: &str) -> Vec<(Kind, String)> {
+        let folded = rasid_text::fold(text).text;
+        lex.scan(&folded)
+            .iter()
+            .map(|h| (h.kind, folded[h.start..h.end].to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn matches_after_proclitics_only() {
+        let lex = tiny();
+        assert_eq!(
+            kinds(&lex, "وبالميادين"),
+            [(Kind::Place, "الميادين".to_string())]
+        );
+        assert!(kinds(&lex, "كالميادينية").is_empty());
+        assert_eq!(
+            kinds(&lex, "قرب دير الزور"),
+            [(Kind::Place, "دير الزور".to_string())]
+        );
+    }
+
+    #[test]
+    fn open_stems_and_dropped_articles() {
+        let lex = tiny();
+        assert_eq!(
+            kinds(&lex, "استهدفتها"),
+            [(Kind::Trigger, "استهدف".to_string())]
+        );
+        assert_eq!(
+            kinds(&lex, "تابعة للميليشيات"),
+            [(Kind::Actor, "ميليشيات".to_string())]
+        );
+        assert!(kinds(&lex, "ميليشيات").is_empty());
+    }
+}

@@ -1,0 +1,375 @@
+//! Merge stage: one event per act, within and across documents, with response links.
+
+pub mod event;
+
+pub use event::{ActorRef, Event, EventDate, Evidence, Location, Range, Source};
+
+use rasid_lexicons::Lexicons;
+use rasid_resolution::geocode::km;
+use rasid_extraction::Document;
+use rasid_resolution::{resolve_document, ResolvedActor, ResolvedMention};
+use rasid_text::Day;
+use std::collections::HashMap;
+
+/// The resolved mentions of one document.
+pub struct DocumentMentions {
+    pub doc: String,
+    pub mentions: Vec<ResolvedMention>,
+}
+
+/// The whole pipeline over a set of documents: extraction and resolution of each, then
+/// the merge of all.
+pub fn extract_events(docs: &[Document], lex: &Lexicons) -> Vec<Event> {
+    let mentions: Vec<DocumentMentions> = docs
+        .iter()
+        .map(|d| DocumentMentions {
+            doc: d.id.clone(),
+            mentions: resolve_document(d, lex),
+        })
+        .collect();
+    merge(&mentions, lex)
+}
+
+/// Places closer than this are one location for merging.
+const SAME_PLACE_KM: f64 = 15.0;
+
+/// Merges the mentions of all documents into events: mentions of one act (same type and
+/// sub-type, same place, overlapping dates, compatible actors) become one event listing
+/// every document, whatever the order of the documents.
+pub fn merge(docs: &[DocumentMentions], lex: &Lexicons) -> Vec<Event> {
+    let all: Vec<(usize, &ResolvedMention)> = docs
+        .iter()
+        .enumerate()
+        .flat_map(|(d, dm)| dm.mentions.iter().map(move |m| (d, m)))
+        .collect();
+    let mut clusters = UnionFind::new(all.len());
+    for i in 0..all.len() {
+        for j in 0..i {
+            let same_doc = all[i].0 == all[j].0;
+            if compatible(all[i].1, all[j].1, same_doc, lex) {
+                clusters.union(i, j);
+            }
+        }
+    }
+    // clusters in order of first mention
+    let mut order: Vec<usize> = Vec::new();
+    let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
+    for i in 0..all.len() {
+        let root = clusters.find(i);
+        if !members.contains_key(&root) {
+            order.push(root);
+        }
+        members.entry(root).or_default().push(i);
+    }
+    let mut events: Vec<Event> = order
+        .iter()
+        .map(|root| build_event(&members[root], &all, docs))
+        .collect();
+    assign_ids(&mut events);
+    // response links, from mention indices to event ids
+    let mut offset = Vec::with_capacity(docs.len());
+    let mut n = 0;
+    for dm in docs {
+        offset.push(n);
+        n += dm.mentions.len();
+    }
+    let event_of: HashMap<usize, usize> = order
+        .iter()
+        .enumerate()
+        .flat_map(|(e, root)| members[root].iter().map(move |&i| (i, e)))
+        .collect();
+    for (i, (d, m)) in all.iter().enumerate() {
+        let from = event_of[&i];
+        for &target in &m.responds_to {
+            let to = event_of[&(offset[*d] + target)];
+            let id = events[to].id.clone();
+            if to != from && !events[from].responds_to.contains(&id) {
+                events[from].responds_to.push(id);
+            }
+        }
+    }
+    events
+}
+
+/// Within a document, mentions of one act may leave out the date or the attacker. Across
+/// documents the evidence must agree positively: overlapping known dates (or, when one is
+/// unknown, the same named attacker) and no conflicting weapons.
+fn compatible(a: &ResolvedMention, b: &ResolvedMention, same_doc: bool, lex: &Lexicons) -> bool {
+    let base = a.event_type == b.event_type
+        && a.sub_event_type == b.sub_event_type
+        && same_place(a, b)
+        && dates_overlap(a, b)
+        && actors_compatible(a.actor1.as_ref(), b.actor1.as_ref(), lex)
+        && actors_compatible(a.actor2.as_ref(), b.actor2.as_ref(), lex);
+    if !base || same_doc {
+        return base;
+    }
+    let both_dated = a.date.first.is_some() && b.date.first.is_some();
+    let same_named_actor = match (named(a, lex), named(b, lex)) {
+        (Some(x), Some(y)) => actors_compatible(Some(x), Some(y), lex),
+        _ => false,
+    };
+    let weapons_agree = a.weapons.is_empty()
+        || b.weapons.is_empty()
+        || a.weapons.iter().any(|w| b.weapons.contains(w));
+    (both_dated || same_named_actor) && weapons_agree
+}
+
+fn named<'m>(m: &'m ResolvedMention, lex: &Lexicons) -> Option<&'m ResolvedActor> {
+    m.actor1.as_ref().filter(|x| !unidentified(x, lex))
+}
+
+fn unidentified(x: &ResolvedActor, lex: &Lexicons) -> bool {
+    lex.actors[x.entry as usize].id.starts_with("unidentified")
+}
+
+fn same_place(a: &ResolvedMention, b: &ResolvedMention) -> bool {
+    let (p, q) = (&a.place, &b.place);
+    p.entry == q.entry
+        || (p.precision == q.precision
+            && p.precision < 3
+            && km(p.lat, p.lon, q.lat, q.lon) <= SAME_PLACE_KM)
+}
+
+fn dates_overlap(a: &ResolvedMention, b: &ResolvedMention) -> bool {
+    match (a.date.first, a.date.last, b.date.first, b.date.last) {
+        (Some(s0), Some(e0), Some(s1), Some(e1)) => s0 <= e1 && s1 <= e0,
+        _ => true,
+    }
+}
+
+/// Same actor, an unknown one, or one inside the other's coalition.
+fn actors_compatible(a: Option<&ResolvedActor>, b: Option<&ResolvedActor>, lex: &Lexicons) -> bool {
+    let (Some(a), Some(b)) = (a, b) else {
+        return true;
+    };
+    a.name == b.name
+        || unidentified(a, lex)
+        || unidentified(b, lex)
+        || a.parents.contains(&b.name)
+        || b.parents.contains(&a.name)
+        || (!a.country.is_empty() && a.country == b.country && a.inter == b.inter)
+}
+
+fn build_event(
+    member_ids: &[usize],
+    all: &[(usize, &ResolvedMention)],
+    docs: &[DocumentMentions],
+) -> Event {
+    let members: Vec<(usize, &ResolvedMention)> = member_ids.iter().map(|&i| all[i]).collect();
+    let first = members[0].1;
+    let mut doc_order: Vec<usize> = members.iter().map(|(d, _)| *d).collect();
+    doc_order.sort_unstable();
+    doc_order.dedup();
+    let place = members
+        .iter()
+        .map(|(_, m)| &m.place)
+        .min_by_key(|p| p.precision)
+        .unwrap_or(&first.place);
+    let mut sources = Vec::new();
+    let mut evidence = Vec::new();
+    for &d in &doc_order {
+        let doc = &docs[d].doc;
+        let mut claimants: Vec<&String> = Vec::new();
+        for (_, m) in members.iter().filter(|(md, _)| *md == d) {
+            for c in &m.claimants {
+                if !claimants.contains(&c) {
+                    claimants.push(c);
+                }
+            }
+            for e in &m.evidence {
+                let ev = Evidence {
+                    doc: doc.clone(),
+                    start: e.start,
+                    end: e.end,
+                    field: e.field.to_string(),
+                };
+                if !evidence.contains(&ev) {
+                    evidence.push(ev);
+                }
+            }
+        }
+        if claimants.is_empty() {
+            sources.push(Source {
+                doc: doc.clone(),
+                claimant: None,
+            });
+        }
+        for c in claimants {
+            sources.push(Source {
+                doc: doc.clone(),
+                claimant: Some(c.clone()),
+            });
+        }
+    }
+    let mut weapons: Vec<String> = Vec::new();
+    for (_, m) in &members {
+        for w in &m.weapons {
+            if !weapons.contains(w) {
+                weapons.push(w.clone());
+            }
+        }
+    }
+    Event {
+        id: String::new(),
+        docs: doc_order.iter().map(|&d| docs[d].doc.clone()).collect(),
+        event_type: first.event_type.clone(),
+        sub_event_type: first.sub_event_type.clone(),
+        date: merged_date(&members),
+        actor1: pick_actor(members.iter().filter_map(|(_, m)| m.actor1.as_ref())),
+        actor2: pick_actor(members.iter().filter_map(|(_, m)| m.actor2.as_ref())),
+        location: Some(Location {
+            name: place.name.clone(),
+            name_ar: place.name_ar.clone(),
+            country: place.country.clone(),
+            admin1: place.admin1.clone(),
+            lat: place.lat,
+            lon: place.lon,
+            precision: place.precision,
+        }),
+        weapons,
+        fatalities: merged_range(members.iter().filter_map(|(_, m)| m.fatalities)),
+        injured: merged_range(members.iter().filter_map(|(_, m)| m.injured)),
+        responds_to: Vec::new(),
+        sources,
+        evidence,
+    }
+}
+
+/// Day-precise reports win over ranges and defaults; ranges widen to cover every report.
+fn merged_date(members: &[(usize, &ResolvedMention)]) -> EventDate {
+    let known: Vec<_> = members
+        .iter()
+        .filter_map(|(_, m)| Some((m.date.first?, m.date.last?, m.date.precision)))
+        .collect();
+    let best: Vec<_> = match known.iter().filter(|k| k.2 == "day").count() {
+        0 => known.clone(),
+        _ => known.iter().filter(|k| k.2 == "day").cloned().collect(),
+    };
+    let start: Option<Day> = best.iter().map(|k| k.0).min();
+    let end: Option<Day> = best.iter().map(|k| k.1).max();
+    let precision = match (start, end) {
+        (Some(s), Some(e)) if s == e => "day",
+        (Some(_), Some(_)) if best.len() == 1 => best[0].2,
+        (Some(_), Some(_)) => "range",
+        _ => "unknown",
+    };
+    EventDate {
+        start: start.map(|d| d.to_string()),
+        end: end.map(|d| d.to_string()),
+        precision: precision.to_string(),
+    }
+}
+
+/// The actor named most often; among equals the most specific (deepest in its coalition),
+/// and a named actor over an unidentified one.
+fn pick_actor<'a>(actors: impl Iterator<Item = &'a ResolvedActor>) -> Option<ActorRef> {
+    let actors: Vec<&ResolvedActor> = actors.collect();
+    let count = |a: &ResolvedActor| actors.iter().filter(|b| b.name == a.name).count();
+    let named = |a: &ResolvedActor| !a.name.starts_with("Unidentified");
+    actors
+        .iter()
+        .max_by_key(|a| (named(a), count(a), a.parents.len()))
+        .map(|a| ActorRef {
+            name: a.name.clone(),
+            name_ar: a.name_ar.clone(),
+            inter: a.inter,
+            country: (!a.country.is_empty()).then(|| a.country.clone()),
+            parents: a.parents.clone(),
+        })
+}
+
+fn merged_range(ranges: impl Iterator<Item = (u32, u32)>) -> Option<Range> {
+    ranges.fold(None, |acc: Option<Range>, (min, max)| {
+        Some(match acc {
+            None => Range { min, max },
+            Some(r) => Range {
+                min: r.min.min(min),
+                max: r.max.max(max),
+            },
+        })
+    })
+}
+
+/// Ids from the event's content, so that the same act gets the same id whatever the input
+/// order or machine: type, place, start day and actor1.
+fn assign_ids(events: &mut [Event]) {
+    let mut used: HashMap<String, usize> = HashMap::new();
+    for e in events.iter_mut() {
+        let key = format!(
+            "{}|{}|{}|{}|{}",
+            e.event_type,
+            e.sub_event_type,
+            e.location.as_ref().map_or("", |l| l.name.as_str()),
+            e.date.start.as_deref().unwrap_or(""),
+            e.actor1.as_ref().map_or("", |a| a.name.as_str()),
+        );
+        let base = format!("ev-{:012x}", fnv1a(key.as_bytes()) >> 16);
+        let n = used.entry(base.clone()).or_insert(0);
+        *n += 1;
+        e.id = if *n == 1 { base } else { format!("{base}-{n}") };
+    }
+}
+
+/// FNV-1a, 64 bits: a small hash that is the same on every platform and release.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+struct UnionFind {
+    parent: Vec<usize>,
+}
+
+impl UnionFind {
+    fn new(n: usize) -> Self {
+        UnionFind {
+            parent: (0..n).collect(),
+        }
+    }
+
+    fn find(&mut self, i: usize) -> usize {
+        let mut root = i;
+        while self.parent[root] != root {
+            root = self.parent[root];
+        }
+        let mut i = i;
+        while self.parent[i] != root {
+            let next = self.parent[i];
+            self.parent[i] = root;
+            i = next;
+        }
+        root
+    }
+
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            // the smaller index stays root, so clusters keep their first mention as root
+            let (keep, join) = if ra < rb { (ra, rb) } else { (rb, ra) };
+            self.parent[join] = keep;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_is_stable() {
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+    }
+
+    #[test]
+    fn union_find_keeps_first_as_root() {
+        let mut uf = UnionFind::new(4);
+        uf.union(3, 1);
+        uf.union(1, 2);
+        assert_eq!(uf.find(3), 1);
+        assert_eq!(uf.find(2), 1);
+        assert_eq!(uf.find(0), 0);
+    }
+}

@@ -1,0 +1,157 @@
+//! Toponym disambiguation: which gazetteer entry a place name stands for, from the kind of
+//! place, its population, the countries the document is about, and the places named with it.
+
+use rasid_extraction::PlaceMention;
+use rasid_lexicons::{Feature, Lexicons, Place};
+use std::collections::HashMap;
+
+/// What the document says about where it is: weight of each country.
+#[derive(Debug, Default, Clone)]
+pub struct DocumentPlaces {
+    countries: HashMap<String, f64>,
+}
+
+impl DocumentPlaces {
+    /// Counts, per country, the place names of the document (an unambiguous name counts
+    /// fully, an ambiguous one is shared among its countries) and the actors with a country.
+    pub fn new<'a>(
+        lex: &Lexicons,
+        place_candidates: impl Iterator<Item = &'a [u32]>,
+        actor_countries: impl Iterator<Item = &'a str>,
+    ) -> Self {
+        let mut countries: HashMap<String, f64> = HashMap::new();
+        for candidates in place_candidates {
+            let mut distinct: Vec<&str> = candidates
+                .iter()
+                .map(|&c| lex.places[c as usize].country.as_str())
+                .collect();
+            distinct.sort_unstable();
+            distinct.dedup();
+            let share = 1.0 / distinct.len().max(1) as f64;
+            for c in distinct {
+                *countries.entry(c.to_string()).or_default() += share;
+            }
+        }
+        for c in actor_countries.filter(|c| !c.is_empty()) {
+            *countries.entry(c.to_string()).or_default() += 0.5;
+        }
+        DocumentPlaces { countries }
+    }
+
+    fn country_share(&self, country: &str) -> f64 {
+        let total: f64 = self.countries.values().sum();
+        if total == 0.0 {
+            return 0.0;
+        }
+        self.countries.get(country).copied().unwrap_or(0.0) / total
+    }
+}
+
+/// The chosen gazetteer entry and the ACLED geo precision of the event placed there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Geocoded {
+    pub entry: u32,
+    pub precision: u8,
+}
+
+/// Picks the most plausible candidate of a place mention.
+pub fn geocode(lex: &Lexicons, mention: &PlaceMention, doc: &DocumentPlaces) -> Option<Geocoded> {
+    let context: Vec<&Place> = mention
+        .context
+        .iter()
+        .map(|&c| &lex.places[c as usize])
+        .collect();
+    let hint = mention.country_hint.as_deref();
+    let scored = |e: u32| {
+        let p = &lex.places[e as usize];
+        score(p, &context, doc) + if hint == Some(p.country.as_str()) { 8.0 } else { 0.0 }
+    };
+    let entry = *mention.candidates.iter().max_by(|&&x, &&y| {
+        let (sx, sy) = (scored(x), scored(y));
+        sx.total_cmp(&sy).then(y.cmp(&x))
+    })?;
+    let place = &lex.places[entry as usize];
+    let mut precision = place.feature.precision();
+    if mention.near && precision == 1 {
+        precision = 2;
+    }
+    Some(Geocoded { entry, precision })
+}
+
+fn feature_weight(f: Feature) -> f64 {
+    match f {
+        Feature::Site => 6.0,
+        Feature::City => 5.0,
+        Feature::Admin1 => 4.5,
+        Feature::Country => 4.0,
+        Feature::Region => 4.0,
+        Feature::Town => 3.0,
+        Feature::Admin2 => 1.5,
+        Feature::Neighbourhood => 1.5,
+        Feature::Village => 1.0,
+    }
+}
+
+fn score(p: &Place, context: &[&Place], doc: &DocumentPlaces) -> f64 {
+    let mut s = feature_weight(p.feature) + 0.4 * ((p.population as f64) + 1.0).log10();
+    s += 6.0 * doc.country_share(&p.country);
+    for c in context {
+        if c.country != p.country {
+            s -= 2.0;
+            continue;
+        }
+        s += 1.5;
+        let same_admin1 = !c.admin1.is_empty() && c.admin1 == p.admin1;
+        if same_admin1 && c.feature != Feature::Country {
+            s += 3.0;
+        }
+        if km(c.lat, c.lon, p.lat, p.lon) < 60.0 {
+            s += 3.0;
+        }
+    }
+    s
+}
+
+/// Great-circle distance in kilometres.
+pub fn km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let dp = (lat2 - lat1).to_radians();
+    let dl = (lon2 - lon1).to_radians();
+    let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().asin()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn place(id: &str, country: &str, admin1: &str, feature: Feature, pop: u64, lat: f64, lon: f64) -> Place {
+        Place {
+            id: id.into(),
+            names_ar: vec![],
+            name_en: id.into(),
+            country: country.into(),
+            admin1: admin1.into(),
+            admin2: String::new(),
+            feature,
+            population: pop,
+            lat,
+            lon,
+        }
+    }
+
+    #[test]
+    fn context_of_a_province_picks_the_place_inside_it() {
+        let erbil = place("erbil", "IQ", "Erbil", Feature::City, 900_000, 36.19, 44.01);
+        let harir_iq = place("harir-iq", "IQ", "Erbil", Feature::Town, 3000, 36.54, 44.35);
+        let harir_sy = place("harir-sy", "SY", "Al-Hasakah", Feature::Village, 500, 36.6, 41.2);
+        let doc = DocumentPlaces::default();
+        assert!(score(&harir_iq, &[&erbil], &doc) > score(&harir_sy, &[&erbil], &doc));
+    }
+
+    #[test]
+    fn distance_is_haversine() {
+        let d = km(36.19, 44.01, 33.31, 44.36);
+        assert!((d - 321.0).abs() < 5.0, "{d}");
+    }
+}

@@ -1,0 +1,241 @@
+//! Resolution stage: one document's mentions with places geocoded, actors canonicalised,
+//! gaps filled from the document's context, and evidence turned into original offsets.
+
+pub mod geocode;
+
+use geocode::{geocode, DocumentPlaces};
+use rasid_extraction::{find_mentions, Analysis, DateValue, Document, Mention, Span};
+use rasid_lexicons::{Actor, ActorKind, Lexicons};
+
+/// An actor with its canonical name and the words the text used for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedActor {
+    pub entry: u32,
+    pub name: String,
+    /// Surface form in the original text.
+    pub name_ar: String,
+    pub inter: u8,
+    pub country: String,
+    /// Canonical names of its coalitions, innermost first.
+    pub parents: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedPlace {
+    pub entry: u32,
+    pub name: String,
+    pub name_ar: String,
+    pub country: String,
+    pub admin1: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub precision: u8,
+}
+
+/// A supporting span: a field name and a character range of the original text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpanRef {
+    pub field: &'static str,
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedMention {
+    pub event_type: String,
+    pub sub_event_type: String,
+    pub date: DateValue,
+    pub actor1: Option<ResolvedActor>,
+    pub actor2: Option<ResolvedActor>,
+    pub place: ResolvedPlace,
+    pub weapons: Vec<String>,
+    pub fatalities: Option<(u32, u32)>,
+    pub injured: Option<(u32, u32)>,
+    pub claimants: Vec<String>,
+    /// Indices (into this document's resolved mentions) of the acts this one answers.
+    pub responds_to: Vec<usize>,
+    pub background: bool,
+    pub evidence: Vec<SpanRef>,
+}
+
+/// How many sentences back a mention without a place (or actor) may borrow one.
+const CONTEXT_SENTENCES: usize = 2;
+
+/// Runs extraction and resolution over one document.
+pub fn resolve_document(doc: &Document, lex: &Lexicons) -> Vec<ResolvedMention> {
+    let analysis = Analysis::new(&doc.text, doc.published, lex);
+    let mut mentions = find_mentions(&analysis);
+    fill_from_context(&mut mentions, lex);
+    let places = DocumentPlaces::new(
+        lex,
+        mentions
+            .iter()
+            .filter_map(|m| m.place.as_ref())
+            .map(|p| p.candidates.as_slice()),
+        mentions
+            .iter()
+            .flat_map(|m| [m.actor1, m.actor2])
+            .flatten()
+            .map(|a| lex.actors[a.actor as usize].country.as_str()),
+    );
+    // resolved index of each mention that has a place
+    let original: Vec<char> = doc.text.chars().collect();
+    let mut index = vec![None; mentions.len()];
+    let mut out = Vec::new();
+    for (i, m) in mentions.iter().enumerate() {
+        let Some(r) = resolve_mention(&analysis, &original, m, &places) else {
+            continue;
+        };
+        index[i] = Some(out.len());
+        out.push(r);
+    }
+    for (i, m) in mentions.iter().enumerate() {
+        if let Some(at) = index[i] {
+            out[at].responds_to = m.responds_to.iter().filter_map(|&j| index[j]).collect();
+        }
+    }
+    out
+}
+
+/// A mention without a place or attacker takes them from the act told just before it
+/// (a report's follow-up sentences rarely repeat them); attackers still unknown are
+/// unidentified, as ACLED codes them.
+fn fill_from_context(mentions: &mut [Mention], lex: &Lexicons) {
+    for i in 0..mentions.len() {
+        let (before, rest) = mentions.split_at_mut(i);
+        let m = &mut rest[0];
+        let recent = before
+            .iter()
+            .rev()
+            .take_while(|p| m.sentence - p.sentence <= CONTEXT_SENTENCES);
+        if m.place.is_none() {
+            m.place = recent.clone().find_map(|p| p.place.clone());
+        }
+        if m.actor1.is_none() {
+            m.actor1 = recent
+                .filter(|p| p.event_type == m.event_type)
+                .find_map(|p| p.actor1)
+                .filter(|a| Some(a.actor) != m.actor2.map(|x| x.actor));
+        }
+        if m.actor1.is_none() && m.event_type != "Protests" && m.event_type != "Strategic developments" {
+            m.actor1 = lex
+                .actors
+                .iter()
+                .position(|a| a.id == "unidentified")
+                .map(|i| rasid_extraction::ActorMention {
+                    actor: i as u32,
+                    span: Span { start: 0, end: 0 },
+                });
+        }
+    }
+}
+
+fn resolve_mention(
+    a: &Analysis,
+    original: &[char],
+    m: &Mention,
+    places: &DocumentPlaces,
+) -> Option<ResolvedMention> {
+    let lex = a.lex;
+    let place_mention = m.place.as_ref()?;
+    let geo = geocode(lex, place_mention, places)?;
+    let entry = &lex.places[geo.entry as usize];
+    let surface = |s: Span| -> String {
+        let (start, end) = a.original(s);
+        original[start.min(original.len())..end.min(original.len())]
+            .iter()
+            .collect()
+    };
+    let mut evidence = Vec::new();
+    let mut add = |field: &'static str, span: Span| {
+        if span.end > span.start {
+            let (start, end) = a.original(span);
+            evidence.push(SpanRef { field, start, end });
+        }
+    };
+    add("trigger", m.trigger);
+    add("location", place_mention.span);
+    if let Some(s) = m.date.span {
+        add("date", s);
+    }
+    for (_, s) in &m.weapons {
+        add("weapon", *s);
+    }
+    let actor = |am: Option<rasid_extraction::ActorMention>, field, add: &mut dyn FnMut(&'static str, Span)| {
+        am.map(|x| {
+            add(field, x.span);
+            canonical(lex, x.actor, surface(x.span))
+        })
+    };
+    let actor1 = actor(m.actor1, "actor1", &mut add);
+    let actor2 = actor(m.actor2, "actor2", &mut add);
+    if let Some(c) = m.fatalities {
+        add("fatalities", c.span);
+    }
+    if let Some(c) = m.injured {
+        add("injured", c.span);
+    }
+    for c in &m.claimants {
+        add("claimant", c.span);
+    }
+    let mut claimants: Vec<String> = Vec::new();
+    for c in &m.claimants {
+        let name = lex.actors[c.actor as usize].name.clone();
+        if !claimants.contains(&name) {
+            claimants.push(name);
+        }
+    }
+    evidence.sort_by_key(|e| (e.start, e.field));
+    evidence.dedup();
+    Some(ResolvedMention {
+        event_type: m.event_type.clone(),
+        sub_event_type: m.sub_event_type.clone(),
+        date: m.date,
+        actor1,
+        actor2,
+        place: ResolvedPlace {
+            entry: geo.entry,
+            name: entry.name_en.clone(),
+            name_ar: surface(place_mention.span),
+            country: entry.country.clone(),
+            admin1: entry.admin1.clone(),
+            lat: entry.lat,
+            lon: entry.lon,
+            precision: geo.precision,
+        },
+        weapons: m.weapons.iter().map(|(w, _)| w.clone()).collect(),
+        fatalities: m.fatalities.map(|c| (c.min, c.max)),
+        injured: m.injured.map(|c| (c.min, c.max)),
+        claimants,
+        responds_to: Vec::new(),
+        background: m.background,
+        evidence,
+    })
+}
+
+/// The canonical record of an actor entry, with its coalition chain.
+pub fn canonical(lex: &Lexicons, entry: u32, surface: String) -> ResolvedActor {
+    let actor: &Actor = &lex.actors[entry as usize];
+    let mut parents = Vec::new();
+    let mut parent = actor.parent.as_str();
+    while let Some(p) = (!parent.is_empty()).then(|| lex.actor_by_id(parent)).flatten() {
+        if parents.contains(&p.name) || parents.len() > 8 {
+            break;
+        }
+        parents.push(p.name.clone());
+        parent = p.parent.as_str();
+    }
+    let name_ar = if surface.is_empty() && actor.kind == ActorKind::Force {
+        actor.forms.first().cloned().unwrap_or_default()
+    } else {
+        surface
+    };
+    ResolvedActor {
+        entry,
+        name: actor.name.clone(),
+        name_ar,
+        inter: actor.inter,
+        country: actor.country.clone(),
+        parents,
+    }
+}
