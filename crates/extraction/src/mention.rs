@@ -7,6 +7,9 @@ use rasid_lexicons::{ActorKind, Feature, Hit, Kind, MarkerKind, Trigger};
 use rasid_text::dates::DateMention;
 use rasid_text::Day;
 
+/// How far from its trigger (in words) a place may stand and still be where the act was.
+const PLACE_WORDS: usize = 20;
+
 /// A reference to an actor entry, through adjectives and persons to the force they name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ActorMention {
@@ -76,14 +79,41 @@ pub struct Mention {
 #[derive(Debug, Clone, Copy)]
 struct Clause {
     span: Span,
-    /// The act being answered by the clause before the response marker.
+    /// The act being answered by another clause of the sentence.
     answered: bool,
     /// Index of the clause answering this one, or answered by this one.
     partner: Option<usize>,
     /// Answers the last act told before this sentence (وردا على ذلك).
     answers_previous: bool,
+    /// Told as an earlier act (after بعد، إثر).
+    background: bool,
+    /// Where to look for the actor when the clause names none ("ردت على X بـ Y": the one
+    /// that answered).
+    actor_source: Option<Span>,
 }
 
+impl Clause {
+    fn new(span: Span) -> Self {
+        Clause {
+            span,
+            answered: false,
+            partner: None,
+            answers_previous: false,
+            background: false,
+            actor_source: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Boundary {
+    /// رداً على: what follows is answered; `anaphoric` when it is "ذلك" (told before).
+    Response { anaphoric: bool },
+    /// بالتزامن مع، فيما، or a comma before a new statement or act.
+    Clause,
+    /// بعد، إثر before a trigger: an earlier act follows.
+    After,
+}
 /// Every event mention of the analysed document, in text order.
 pub fn find_mentions(a: &Analysis) -> Vec<Mention> {
     let mut mentions: Vec<Mention> = Vec::new();
@@ -99,9 +129,17 @@ pub fn find_mentions(a: &Analysis) -> Vec<Mention> {
                 continue;
             }
             let first = mentions.len();
-            for m in mentions_of_clause(a, si, sentence, clause, head, previous_roles.as_ref()) {
-                mentions.push(m);
-            }
+            let recent = mentions.last().cloned();
+            let found = mentions_of_clause(
+                a,
+                si,
+                sentence,
+                clause,
+                head,
+                previous_roles.as_ref(),
+                recent.as_ref(),
+            );
+            mentions.extend(found);
             if mentions.len() > first {
                 previous_roles = Some(Roles {
                     actor1: mentions[first].actor1,
@@ -150,86 +188,164 @@ fn link_responses(clauses: &[Clause], by_clause: &[Vec<usize>], mentions: &mut [
     }
 }
 
-/// Splits a sentence at response markers (the part after "رداً على" is the act answered)
-/// and at clause markers (بالتزامن مع، فيما…).
+/// Splits a sentence into clauses: at response markers (the part after "رداً على" is the
+/// act answered), clause markers (بالتزامن مع، فيما…), "بعد" before a trigger (an earlier
+/// act), and commas before a new statement or act.
 fn split_clauses(a: &Analysis, sentence: Span) -> Vec<Clause> {
-    let mut clauses = Vec::new();
+    let mut clauses: Vec<Clause> = Vec::new();
     let mut start = sentence.start;
-    let mut pending_responder: Option<usize> = None;
-    let mut answered_open = false;
-    let boundaries: Vec<&Hit> = a
-        .hits_in(sentence, Kind::Marker)
-        .filter(|h| {
-            matches!(
-                a.lex.markers[h.entry as usize].kind,
-                MarkerKind::Response | MarkerKind::Clause
-            )
-        })
-        .collect();
-    for b in boundaries {
-        let marker_start = b.start - b.proclitic as usize;
-        if marker_start < start {
+    let mut answered_by: Option<usize> = None;
+    let mut next_background = false;
+    for (at, end, kind) in boundaries(a, sentence) {
+        if at < start {
             continue;
         }
-        let is_response = a.lex.markers[b.entry as usize].kind == MarkerKind::Response;
-        let index = clauses.len();
-        clauses.push(Clause {
-            span: Span {
-                start,
-                end: marker_start,
-            },
-            answered: answered_open,
-            partner: if answered_open { pending_responder } else { None },
-            answers_previous: false,
-        });
-        if is_response {
-            let rest = a.text()[b.end..].trim_start();
-            if rest.starts_with("ذلك") || rest.starts_with("هذا") {
-                answered_open = false;
-                pending_responder = None;
-                start = b.end;
-                // the clause after "رداً على ذلك" answers what was told before
-                clauses.push(Clause {
-                    span: Span {
-                        start: b.end,
-                        end: b.end,
-                    },
-                    answered: false,
-                    partner: None,
-                    answers_previous: true,
-                });
-                continue;
-            }
-            answered_open = true;
-            pending_responder = Some(index);
-        } else {
-            answered_open = false;
+        let mut clause = Clause::new(Span { start, end: at });
+        clause.background = next_background;
+        if let Some(responder) = answered_by.take() {
+            clause.answered = true;
+            clause.partner = Some(responder);
         }
-        start = b.end;
+        let index = clauses.len();
+        clauses.push(clause);
+        next_background = kind == Boundary::After;
+        match kind {
+            Boundary::Response { anaphoric: true } => {
+                let mut next = Clause::new(Span { start: end, end });
+                next.answers_previous = true;
+                clauses.push(next);
+            }
+            Boundary::Response { anaphoric: false } => answered_by = Some(index),
+            _ => {}
+        }
+        start = end;
     }
-    clauses.push(Clause {
-        span: Span {
-            start,
-            end: sentence.end,
-        },
-        answered: answered_open,
-        partner: if answered_open { pending_responder } else { None },
-        answers_previous: false,
+    let mut last = Clause::new(Span {
+        start,
+        end: sentence.end,
     });
-    // an empty "answers previous" clause passes its role to the clause after it
+    last.background = next_background;
+    if let Some(responder) = answered_by {
+        last.answered = true;
+        last.partner = Some(responder);
+    }
+    clauses.push(last);
+    // an empty "answers previous" clause passes its role on to the clause after it
     for i in 0..clauses.len().saturating_sub(1) {
         if clauses[i].answers_previous && clauses[i].span.start == clauses[i].span.end {
             clauses[i + 1].answers_previous = true;
         }
     }
-    // the responder clause points to the answered one
+    split_answer_by_means(a, &mut clauses);
     for i in 0..clauses.len() {
         if let (true, Some(p)) = (clauses[i].answered, clauses[i].partner) {
-            clauses[p].partner = Some(i);
+            if clauses[p].partner.is_none() {
+                clauses[p].partner = Some(i);
+            }
         }
     }
-    clauses.retain(|c| c.span.end > c.span.start);
+    // drop empty clauses, keeping partner indices right
+    let keep: Vec<bool> = clauses.iter().map(|c| c.span.end > c.span.start).collect();
+    let new_index: Vec<Option<usize>> = keep
+        .iter()
+        .scan(0, |n, &k| {
+            let i = k.then_some(*n);
+            *n += k as usize;
+            Some(i)
+        })
+        .collect();
     clauses
+        .into_iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(mut c, _)| {
+            c.partner = c.partner.and_then(|p| new_index[p]);
+            c
+        })
+        .collect()
+}
+
+/// Clause boundaries of a sentence: (start, end, kind), in order.
+fn boundaries(a: &Analysis, sentence: Span) -> Vec<(usize, usize, Boundary)> {
+    let mut out = Vec::new();
+    for h in a.hits_in(sentence, Kind::Marker) {
+        let at = h.start - h.proclitic as usize;
+        match a.lex.markers[h.entry as usize].kind {
+            MarkerKind::Response => {
+                let rest = a.text()[h.end..].trim_start();
+                let anaphoric = rest.starts_with("ذلك") || rest.starts_with("هذا");
+                out.push((at, h.end, Boundary::Response { anaphoric }));
+            }
+            MarkerKind::Clause => out.push((at, h.end, Boundary::Clause)),
+            MarkerKind::After if trigger_at(a, sentence, h.end, 1) => {
+                out.push((at, h.end, Boundary::After))
+            }
+            _ => {}
+        }
+    }
+    // "، وقال …", "، واستهدفت …": a comma before a new statement or act
+    for (i, c) in a.text()[sentence.start..sentence.end].char_indices() {
+        if c != '،' && c != ',' {
+            continue;
+        }
+        let after = sentence.start + i + c.len_utf8();
+        let statement = a
+            .markers_in(sentence, MarkerKind::Attribution)
+            .any(|m| m.start >= after && a.words_between(after, m.start) == 0);
+        if statement || trigger_at(a, sentence, after, 2) {
+            out.push((after - c.len_utf8(), after, Boundary::Clause));
+        }
+    }
+    out.sort_by_key(|b| b.0);
+    out
+}
+
+/// Whether a trigger of at least `strength` begins the next word after `pos`.
+fn trigger_at(a: &Analysis, sentence: Span, pos: usize, strength: u8) -> bool {
+    a.hits_in(sentence, Kind::Trigger).any(|t| {
+        t.start >= pos
+            && a.words_between(pos, t.start) == 0
+            && a.lex.triggers[t.entry as usize].strength >= strength
+    })
+}
+
+/// "ردت على الغارات باستهداف القواعد": in an answered clause, a trigger with بـ after the
+/// first trigger starts the answer itself, whose actor is the one before the response.
+fn split_answer_by_means(a: &Analysis, clauses: &mut Vec<Clause>) {
+    let mut i = 0;
+    while i < clauses.len() {
+        let c = clauses[i];
+        if c.answered {
+            let mut triggers = a.hits_in(c.span, Kind::Trigger);
+            let first = triggers.next().map(|t| t.end);
+            let by_means = triggers.find(|t| {
+                let at = t.start - t.proclitic as usize;
+                a.text()[at..t.start].ends_with('ب') && first.is_some_and(|f| at >= f)
+            });
+            if let Some(t) = by_means {
+                let at = t.start - t.proclitic as usize;
+                clauses[i].span.end = at;
+                let mut answer = Clause::new(Span {
+                    start: at,
+                    end: c.span.end,
+                });
+                answer.partner = Some(i);
+                answer.actor_source = c.partner.map(|p| clauses[p].span);
+                clauses.insert(i + 1, answer);
+                // indices after the insertion point move by one
+                for (j, other) in clauses.iter_mut().enumerate() {
+                    if j != i + 1 {
+                        if let Some(p) = other.partner.as_mut() {
+                            if *p > i {
+                                *p += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        i += 1;
+    }
 }
 
 /// The trigger that decides the clause's act: an unambiguous one first, then the strongest.
@@ -312,6 +428,7 @@ fn mentions_of_clause(
     clause: &Clause,
     head: &Hit,
     previous: Option<&Roles>,
+    recent: Option<&Mention>,
 ) -> Vec<Mention> {
     let span = clause.span;
     let trigger = &a.lex.triggers[head.entry as usize];
@@ -321,16 +438,27 @@ fn mentions_of_clause(
     } else {
         weapons_of(a, sentence, trigger, head)
     };
-    let (event_type, sub_event_type) = event_type_of(a, trigger, &typing);
+    let (event_type, sub_event_type) = match recent {
+        // "الهجوم" with no weapon in its sentence is the act just told
+        Some(m) if typing.is_empty() && !trigger.fixed && si - m.sentence <= 1 => {
+            (m.event_type.clone(), m.sub_event_type.clone())
+        }
+        _ => event_type_of(a, trigger, &typing),
+    };
     let mut roles = assign_roles(a, span, head, &event_type);
     if roles.actor1.is_none() {
-        roles.actor1 = previous.and_then(|p| p.actor1);
+        roles.actor1 = match clause.actor_source {
+            Some(source) => last_force(a, source),
+            None => previous.and_then(|p| p.actor1),
+        };
     }
     let (event_type, sub_event_type) = adjust_for_target(a, &roles, event_type, sub_event_type);
-    let background = clause.answered || a.marker_before(span, head.start, MarkerKind::Past, 6);
-    let date = date_of(a, span, sentence, background);
+    let background = clause.answered
+        || clause.background
+        || a.marker_before(span, head.start, MarkerKind::Past, 6);
+    let date = date_of(a, span, sentence, head, background);
     let (fatalities, injured) = casualties(a, span);
-    let Some(places) = target_places(a, span) else {
+    let Some(places) = target_places(a, span, head) else {
         return Vec::new();
     };
     let make = |place: Option<PlaceMention>| Mention {
@@ -357,6 +485,17 @@ fn mentions_of_clause(
     } else {
         places.into_iter().map(|p| make(Some(p))).collect()
     }
+}
+
+/// The last armed actor named in `span`.
+fn last_force(a: &Analysis, span: Span) -> Option<ActorMention> {
+    a.hits_in(span, Kind::Actor)
+        .filter(|h| a.lex.actors[h.entry as usize].kind == ActorKind::Force)
+        .last()
+        .map(|h| ActorMention {
+            actor: h.entry,
+            span: Span::of(h),
+        })
 }
 
 /// Weapons named in `span`, the trigger's own first.
@@ -425,8 +564,10 @@ fn adjust_for_target(
 }
 
 /// The date of the clause: a date said in it, else one said in its sentence, else for a
-/// current report the publication day and the day before.
-fn date_of(a: &Analysis, clause: Span, sentence: Span, background: bool) -> DateValue {
+/// current report the publication day and the day before. A date said of the report
+/// rather than the act ("أعلنت … اليوم الاثنين … استهداف") bounds the act: that day or the
+/// day before.
+fn date_of(a: &Analysis, clause: Span, sentence: Span, head: &Hit, background: bool) -> DateValue {
     let in_span = |s: Span| {
         a.dates
             .iter()
@@ -437,7 +578,18 @@ fn date_of(a: &Analysis, clause: Span, sentence: Span, background: bool) -> Date
         .find(|d| d.kind != rasid_text::dates::DateKind::Year)
         .or_else(|| in_span(sentence).find(|d| d.kind != rasid_text::dates::DateKind::Year));
     if let Some(d) = said {
-        return date_value(d);
+        let value = date_value(d);
+        let of_report = d.end <= head.start
+            && a.markers_in(sentence, MarkerKind::Attribution)
+                .any(|m| m.end <= d.start && a.words_between(m.end, d.start) <= 3);
+        if of_report && value.precision == "day" {
+            return DateValue {
+                first: value.first.map(|f| f.add_days(-1)),
+                precision: "range",
+                ..value
+            };
+        }
+        return value;
     }
     match (a.published, background) {
         (Some(p), false) => DateValue {
@@ -534,9 +686,17 @@ fn casualties(a: &Analysis, clause: Span) -> (Option<CountMention>, Option<Count
 /// places named after a locative or near word following a target are its context. `None`
 /// when the clause names only whole countries (a background or generic statement), unless
 /// a direction narrows one ("شرق سوريا").
-fn target_places(a: &Analysis, clause: Span) -> Option<Vec<PlaceMention>> {
-    let mut named: Vec<(Span, Vec<u32>, bool)> = Vec::new(); // span, candidates, near
-    for h in a.hits_in(clause, Kind::Place) {
+fn target_places(a: &Analysis, clause: Span, head: &Hit) -> Option<Vec<PlaceMention>> {
+    // span, candidates, near, coordinated with the place before (وبـ…)
+    let mut named: Vec<(Span, Vec<u32>, bool, bool)> = Vec::new();
+    let _ = head;
+    let triggers: Vec<&Hit> = a.hits_in(clause, Kind::Trigger).collect();
+    let near_trigger = |h: &Hit| {
+        triggers.iter().any(|t| {
+            a.words_between(h.end, t.start).max(a.words_between(t.end, h.start)) <= PLACE_WORDS
+        })
+    };
+    for h in a.hits_in(clause, Kind::Place).filter(|h| near_trigger(h)) {
         let span = Span::of(h);
         if let Some(last) = named.last_mut() {
             if last.0 == span {
@@ -547,22 +707,26 @@ fn target_places(a: &Analysis, clause: Span) -> Option<Vec<PlaceMention>> {
         if !place_accepted(a, clause, h) {
             continue;
         }
-        let near = a.marker_before(clause, h.start - h.proclitic as usize, MarkerKind::Near, 1);
-        named.push((span, vec![h.entry], near));
+        let at = h.start - h.proclitic as usize;
+        let near = a.marker_before(clause, at, MarkerKind::Near, 1);
+        named.push((span, vec![h.entry], near, a.text()[at..].starts_with('و')));
     }
     // drop places whose every candidate was rejected by context checks above
     let is_area = |c: &[u32]| c.iter().all(|&e| a.lex.places[e as usize].feature.is_area());
     let mut targets: Vec<PlaceMention> = Vec::new();
-    let has_local = named.iter().any(|(_, c, _)| !is_area(c));
-    for (span, candidates, near) in named {
+    let has_local = named.iter().any(|(_, c, _, _)| !is_area(c));
+    for (span, candidates, near, with_and) in named {
         let area = is_area(&candidates);
         if let Some(last) = targets.last_mut() {
-            let gap_words = a.words_between(last.span.end, span.start);
-            let linked = a.marker_before(clause, span.start, MarkerKind::Locative, 1)
-                || a.marker_before(clause, span.start, MarkerKind::Near, 1)
-                || a.text()[last.span.end..span.start].contains(" في ")
-                || a.text()[..span.start].ends_with('ب');
-            if (area && has_local) || (linked && gap_words <= 4) {
+            let gap = &a.text()[last.span.end..span.start];
+            let coordinated =
+                with_and || gap.contains('،') || gap.contains(',') || gap.contains(" و");
+            let linked = !coordinated
+                && a.words_between(last.span.end, span.start) <= 3
+                && (a.marker_before(clause, span.start, MarkerKind::Locative, 1)
+                    || a.marker_before(clause, span.start, MarkerKind::Near, 1)
+                    || a.text()[..span.start].ends_with('ب'));
+            if (area && has_local) || linked {
                 last.context.extend(candidates);
                 continue;
             }
@@ -611,22 +775,27 @@ fn country_after(a: &Analysis, clause: Span, place: Span) -> Option<String> {
     .map(|x| x.country.clone())
 }
 
-/// A small place stands for a location only after a locative word (في، بـ، قرب، بلدة…) or in
-/// a list right after another place; well-known places may stand anywhere. A country in
-/// an actor's role (استهدفت إسرائيل) is not a location.
+/// A small place stands for a location only after a locative word (في، قرب، بلدة…) or in
+/// a list right after another place; towns may also follow بـ; well-known places may stand
+/// anywhere. A word that is also a marker, trigger or adjective is that word, not a place,
+/// and a country in an actor's role (استهدفت إسرائيل) is not a location.
 fn place_accepted(a: &Analysis, clause: Span, h: &Hit) -> bool {
     let at = h.start - h.proclitic as usize;
-    let proclitic = &a.text()[at..h.start];
-    let inside = proclitic.contains('ب') || matches!(a.word_before(at), Some("في" | "داخل"));
-    let locative = inside
-        || a.marker_before(clause, at, MarkerKind::Locative, 0)
-        || a.marker_before(clause, at, MarkerKind::Near, 1);
-    let actor_here = a
-        .hits_in(Span { start: h.start, end: h.end }, Kind::Actor)
-        .any(|x| x.start == h.start && x.end == h.end);
-    if actor_here && !inside && !a.marker_before(clause, at, MarkerKind::Near, 1) {
+    let same_span = |kind| {
+        a.hits_in(Span { start: h.start, end: h.end }, kind)
+            .any(|x: &Hit| x.start == h.start && x.end == h.end)
+    };
+    if same_span(Kind::Marker) || same_span(Kind::Trigger) || same_span(Kind::Weapon) {
         return false;
     }
+    let proclitic = &a.text()[at..h.start];
+    let inside = proclitic.contains('ب') || matches!(a.word_before(at), Some("في" | "داخل"));
+    let worded = a.marker_before(clause, at, MarkerKind::Locative, 0)
+        || a.marker_before(clause, at, MarkerKind::Near, 1);
+    if same_span(Kind::Actor) && !inside && !a.marker_before(clause, at, MarkerKind::Near, 1) {
+        return false;
+    }
+    let place = &a.lex.places[h.entry as usize];
     if a.place_is_prominent(h.entry) {
         return true;
     }
@@ -640,5 +809,5 @@ fn place_accepted(a: &Analysis, clause: Span, h: &Hit) -> bool {
         )
         .last()
         .is_some_and(|p| a.words_between(p.end, at) == 0);
-    locative || after_place
+    worded || after_place || (inside && place.feature == Feature::Town)
 }

@@ -65,6 +65,7 @@ pub fn assign_roles(a: &Analysis, clause: Span, head: &Hit, event_type: &str) ->
         }
         votes.push((mention, force_vote(a, clause, head, h, attributed)));
     }
+    votes.retain(|(_, (_, w))| *w > 0);
     roles.actor1 = best(&votes, Role::Actor1, None);
     roles.actor2 = best(&votes, Role::Actor2, roles.actor1.map(|m| m.actor));
     if roles.actor1.is_none() {
@@ -167,11 +168,16 @@ fn force_vote(a: &Analysis, clause: Span, head: &Hit, h: &Hit, attributed: bool)
         return match trigger.pos {
             Pos::Verb if gap <= 2 => (Role::Actor1, 2),
             Pos::Noun if gap == 0 => (Role::Actor1, 2),
+            Pos::Masdar if gap == 0 => (Role::Actor2, 2),
             Pos::Passive => (Role::Actor2, 2),
             _ => (Role::Actor2, 1),
         };
     }
-    // before the trigger: the subject of an SVO clause or the claimant of the report
+    // before the trigger: the subject of an SVO clause or the one reporting; a report of
+    // an attack suffered (تعرض) comes from the target's side, not the attacker
+    if attributed && a.markers_in(clause, MarkerKind::Passive).next().is_some() {
+        return (Role::Actor1, 0);
+    }
     let weight = if attributed { 1 } else { 2 };
     if a.words_between(h.end, head_at) <= 8 {
         (Role::Actor1, weight)

@@ -181,7 +181,10 @@ pub enum Pos {
     Verb,
     /// A passive verb: its grammatical subject is the target (قتل، أصيب).
     Passive,
+    /// A noun whose genitive names the actor (هجوم الميليشيات).
     Noun,
+    /// A verbal noun whose genitive names the target (استهداف القاعدة).
+    Masdar,
 }
 
 /// A word that reports an act, with the event type it signals.
@@ -208,6 +211,7 @@ pub(crate) fn parse_triggers(file: &str, text: &str) -> Result<Vec<Trigger>, Tsv
             "verb" => Pos::Verb,
             "passive" => Pos::Passive,
             "noun" => Pos::Noun,
+            "masdar" => Pos::Masdar,
             other => return Err(r.error(format!("unknown pos {other:?}"))),
         };
         out.push(Trigger {
@@ -293,6 +297,8 @@ pub enum MarkerKind {
     /// قاعدة، مواقع، سفينة…: a noun for what is attacked; an adjective after it names the
     /// target's side.
     TargetNoun,
+    /// بعد، إثر، قبل: right before a trigger, an earlier (or other) act is told.
+    After,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -326,6 +332,7 @@ pub(crate) fn parse_markers(file: &str, text: &str) -> Result<Vec<Marker>, TsvEr
             "clause" => MarkerKind::Clause,
             "past" => MarkerKind::Past,
             "target_noun" => MarkerKind::TargetNoun,
+            "after" => MarkerKind::After,
             other => return Err(r.error(format!("unknown marker {other:?}"))),
         };
         out.push(Marker {

@@ -32,6 +32,16 @@ impl PatternSet {
         self.not_places = words;
     }
 
+    /// A stopword, alone or behind one proclitic letter (بانه is ب + انه).
+    fn is_common_word(&self, folded: &str) -> bool {
+        self.not_places.contains(folded)
+            || ["و", "ف", "ب", "ل", "ك"].iter().any(|p| {
+                folded
+                    .strip_prefix(p)
+                    .is_some_and(|rest| self.not_places.contains(rest))
+            })
+    }
+
     /// Adds the forms of one entry. A trailing `*` marks an open-ended stem. Names with the
     /// article also get their bare form, usable after `لل` (للميليشيات).
     pub fn add_names(&mut self, kind: Kind, entry: usize, forms: &[String], article: bool) {
@@ -41,9 +51,7 @@ impl PatternSet {
                 None => (form.as_str(), false),
             };
             let folded = fold_str(form);
-            if folded.chars().count() < 2
-                || (kind == Kind::Place && self.not_places.contains(&folded))
-            {
+            if folded.chars().count() < 2 || (kind == Kind::Place && self.is_common_word(&folded)) {
                 continue;
             }
             let target = PatternTarget {

@@ -46,7 +46,9 @@ pub fn merge(docs: &[DocumentMentions], lex: &Lexicons) -> Vec<Event> {
     for i in 0..all.len() {
         for j in 0..i {
             let same_doc = all[i].0 == all[j].0;
-            if compatible(all[i].1, all[j].1, same_doc, lex) {
+            if compatible(all[i].1, all[j].1, same_doc, lex)
+                || (same_doc && coarse_same_act(all[i].1, all[j].1, lex))
+            {
                 clusters.union(i, j);
             }
         }
@@ -114,6 +116,26 @@ fn compatible(a: &ResolvedMention, b: &ResolvedMention, same_doc: bool, lex: &Le
         || a.weapons.iter().any(|w| b.weapons.contains(w));
     (both_dated || same_named_actor) && weapons_agree
 }
+
+/// Within one document, a report placing an act near a town ("قرب الحسكة") and one naming
+/// the site are the same act when everything else agrees.
+fn coarse_same_act(a: &ResolvedMention, b: &ResolvedMention, lex: &Lexicons) -> bool {
+    let (p, q) = (&a.place, &b.place);
+    a.event_type == b.event_type
+        && a.sub_event_type == b.sub_event_type
+        && (p.precision >= 2 || q.precision >= 2)
+        && p.precision < 3
+        && q.precision < 3
+        && km(p.lat, p.lon, q.lat, q.lon) <= COARSE_PLACE_KM
+        && dates_overlap(a, b)
+        && actors_compatible(a.actor1.as_ref(), b.actor1.as_ref(), lex)
+        && actors_compatible(a.actor2.as_ref(), b.actor2.as_ref(), lex)
+        && (a.fatalities.is_some() || a.injured.is_some())
+            == (b.fatalities.is_some() || b.injured.is_some())
+}
+
+/// A coarse location ("near X") covers this far.
+const COARSE_PLACE_KM: f64 = 60.0;
 
 fn named<'m>(m: &'m ResolvedMention, lex: &Lexicons) -> Option<&'m ResolvedActor> {
     m.actor1.as_ref().filter(|x| !unidentified(x, lex))

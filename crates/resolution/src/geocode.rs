@@ -12,8 +12,9 @@ pub struct DocumentPlaces {
 }
 
 impl DocumentPlaces {
-    /// Counts, per country, the place names of the document (an unambiguous name counts
-    /// fully, an ambiguous one is shared among its countries) and the actors with a country.
+    /// Counts, per country, the well-known place names of the document (an unambiguous name
+    /// counts fully, an ambiguous one is shared among its countries) and the actors with a
+    /// country. Villages do not count: they are what this context decides.
     pub fn new<'a>(
         lex: &Lexicons,
         place_candidates: impl Iterator<Item = &'a [u32]>,
@@ -23,8 +24,13 @@ impl DocumentPlaces {
         for candidates in place_candidates {
             let mut distinct: Vec<&str> = candidates
                 .iter()
-                .map(|&c| lex.places[c as usize].country.as_str())
+                .map(|&c| &lex.places[c as usize])
+                .filter(|p| !matches!(p.feature, Feature::Village | Feature::Neighbourhood))
+                .map(|p| p.country.as_str())
                 .collect();
+            if distinct.is_empty() {
+                continue;
+            }
             distinct.sort_unstable();
             distinct.dedup();
             let share = 1.0 / distinct.len().max(1) as f64;
@@ -36,6 +42,10 @@ impl DocumentPlaces {
             *countries.entry(c.to_string()).or_default() += 0.5;
         }
         DocumentPlaces { countries }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.countries.is_empty()
     }
 
     fn country_share(&self, country: &str) -> f64 {
@@ -66,7 +76,18 @@ pub fn geocode(lex: &Lexicons, mention: &PlaceMention, doc: &DocumentPlaces) -> 
         let p = &lex.places[e as usize];
         score(p, &context, doc) + if hint == Some(p.country.as_str()) { 8.0 } else { 0.0 }
     };
-    let entry = *mention.candidates.iter().max_by(|&&x, &&y| {
+    // a small place in a country the document is not about is another place of that name
+    let plausible: Vec<u32> = mention
+        .candidates
+        .iter()
+        .copied()
+        .filter(|&c| {
+            let p = &lex.places[c as usize];
+            let small = matches!(p.feature, Feature::Village | Feature::Neighbourhood | Feature::Town);
+            !small || doc.is_empty() || doc.country_share(&p.country) > 0.0 || hint == Some(p.country.as_str())
+        })
+        .collect();
+    let entry = *plausible.iter().max_by(|&&x, &&y| {
         let (sx, sy) = (scored(x), scored(y));
         sx.total_cmp(&sy).then(y.cmp(&x))
     })?;

@@ -112,10 +112,11 @@ fn fill_from_context(mentions: &mut [Mention], lex: &Lexicons) {
             m.place = recent.clone().find_map(|p| p.place.clone());
         }
         if m.actor1.is_none() {
+            let target = m.actor2.map(|x| &lex.actors[x.actor as usize]);
             m.actor1 = recent
                 .filter(|p| p.event_type == m.event_type)
                 .find_map(|p| p.actor1)
-                .filter(|a| Some(a.actor) != m.actor2.map(|x| x.actor));
+                .filter(|a| !same_side(&lex.actors[a.actor as usize], target, lex));
         }
         if m.actor1.is_none() && m.event_type != "Protests" && m.event_type != "Strategic developments" {
             m.actor1 = lex
@@ -128,6 +129,30 @@ fn fill_from_context(mentions: &mut [Mention], lex: &Lexicons) {
                 });
         }
     }
+}
+
+/// Whether `actor` is the target itself or on its side (same country, or one inside the
+/// other's coalition): then it cannot be the attacker.
+fn same_side(actor: &Actor, target: Option<&Actor>, lex: &Lexicons) -> bool {
+    let Some(target) = target else {
+        return false;
+    };
+    let chain = |x: &Actor| {
+        let mut ids = vec![x.id.clone()];
+        let mut parent = x.parent.clone();
+        while let Some(p) = lex.actor_by_id(&parent) {
+            if ids.contains(&p.id) {
+                break;
+            }
+            ids.push(p.id.clone());
+            parent = p.parent.clone();
+        }
+        ids
+    };
+    actor.id == target.id
+        || (!actor.country.is_empty() && actor.country == target.country)
+        || chain(actor).contains(&target.id)
+        || chain(target).contains(&actor.id)
 }
 
 fn resolve_mention(
