@@ -8,7 +8,7 @@ use rasid_text::dates::DateMention;
 use rasid_text::Day;
 
 /// How far from its trigger (in words) a place may stand and still be where the act was.
-const PLACE_WORDS: usize = 20;
+const PLACE_WORDS: usize = 30;
 
 /// A reference to an actor entry, through adjectives and persons to the force they name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -408,9 +408,8 @@ fn blocked(a: &Analysis, clause: Span, sentence: Span, head: &Hit) -> bool {
 fn negated(a: &Analysis, clause: Span, at: usize) -> bool {
     a.nearest_marker_before(clause, at, MarkerKind::Negation, 5)
         .is_some_and(|m| {
-            a.hits_in(Span { start: m.end, end: at }, Kind::Trigger)
-                .next()
-                .is_none()
+            !a.hits_in(Span { start: m.end, end: at }, Kind::Trigger)
+                .any(|t| a.lex.triggers[t.entry as usize].strength >= 2)
         })
 }
 
@@ -449,10 +448,17 @@ fn mentions_of_clause(
     if roles.actor1.is_none() {
         roles.actor1 = match clause.actor_source {
             Some(source) => last_force(a, source),
+            // the act answered was done by the one the answer struck
+            None if clause.answered => previous.and_then(|p| p.actor2),
             None => previous.and_then(|p| p.actor1),
         };
     }
+    if roles.actor1.is_none() && event_type != "Strategic developments" {
+        roles.actor1 = actor_told_before(a, si, span.start, roles.actor2);
+    }
     let (event_type, sub_event_type) = adjust_for_target(a, &roles, event_type, sub_event_type);
+    let (event_type, sub_event_type) =
+        remote_if_site(a, span, trigger, &typing, event_type, sub_event_type);
     let background = clause.answered
         || clause.background
         || a.marker_before(span, head.start, MarkerKind::Past, 6);
@@ -485,6 +491,50 @@ fn mentions_of_clause(
     } else {
         places.into_iter().map(|p| make(Some(p))).collect()
     }
+}
+
+/// How many sentences back an attacker named earlier still stands for the act.
+const ACTOR_SENTENCES: usize = 2;
+
+/// The attacker a report named shortly before ("الآليات الإسرائيلية… الطائرات الحربية شنت
+/// غارات"): the nearest armed actor or nationality adjective in the preceding words of this
+/// and the two sentences before, not on the target's side.
+fn actor_told_before(
+    a: &Analysis,
+    si: usize,
+    before: usize,
+    target: Option<ActorMention>,
+) -> Option<ActorMention> {
+    let from = a.sentences[si.saturating_sub(ACTOR_SENTENCES)].start;
+    let target = target.map(|t| &a.lex.actors[t.actor as usize]);
+    a.hits_in(Span { start: from, end: before }, Kind::Actor)
+        .filter(|h| {
+            let actor = &a.lex.actors[h.entry as usize];
+            matches!(actor.kind, ActorKind::Force | ActorKind::Adjective)
+                && !actor.id.starts_with("unidentified")
+        })
+        .map(|h| ActorMention {
+            actor: resolve_refers(a, h.entry),
+            span: Span::of(h),
+        })
+        .filter(|m| {
+            let actor = &a.lex.actors[m.actor as usize];
+            target.is_none_or(|t| t.id != actor.id && (t.country.is_empty() || t.country != actor.country))
+        })
+        .last()
+}
+
+/// Adjectives and persons stand for the force they name.
+pub(crate) fn resolve_refers(a: &Analysis, entry: u32) -> u32 {
+    let actor = &a.lex.actors[entry as usize];
+    if actor.refers.is_empty() {
+        return entry;
+    }
+    a.lex
+        .actors
+        .iter()
+        .position(|x| x.id == actor.refers)
+        .map_or(entry, |i| i as u32)
 }
 
 /// The last armed actor named in `span`.
@@ -536,6 +586,25 @@ fn event_type_of(a: &Analysis, trigger: &Trigger, weapons: &[(&str, Span)]) -> (
         Some(w) => (w.event_type.clone(), w.sub_event_type.clone()),
         None => defaults,
     }
+}
+
+/// An attack with no weapon named on a base, airport or field is a remote attack (the usual
+/// drone or rocket), not a gun battle.
+fn remote_if_site(
+    a: &Analysis,
+    clause: Span,
+    trigger: &Trigger,
+    weapons: &[(&str, Span)],
+    event_type: String,
+    sub_event_type: String,
+) -> (String, String) {
+    let on_site = a
+        .hits_in(clause, Kind::Place)
+        .any(|h| a.lex.places[h.entry as usize].feature == Feature::Site);
+    if event_type == "Battles" && !trigger.fixed && weapons.is_empty() && on_site {
+        return ("Explosions/Remote violence".into(), "Air/drone strike".into());
+    }
+    (event_type, sub_event_type)
 }
 
 /// ACLED: armed violence against civilians is Violence against civilians, not a battle.
@@ -722,7 +791,7 @@ fn target_places(a: &Analysis, clause: Span, head: &Hit) -> Option<Vec<PlaceMent
             let coordinated =
                 with_and || gap.contains('،') || gap.contains(',') || gap.contains(" و");
             let linked = !coordinated
-                && a.words_between(last.span.end, span.start) <= 3
+                && a.words_between(last.span.end, span.start) <= 5
                 && (a.marker_before(clause, span.start, MarkerKind::Locative, 1)
                     || a.marker_before(clause, span.start, MarkerKind::Near, 1)
                     || a.text()[..span.start].ends_with('ب'));

@@ -2,7 +2,7 @@
 //! actor name (agent and target words, adjectives, affiliation, attribution, word order).
 
 use crate::analysis::{Analysis, Span};
-use crate::mention::ActorMention;
+use crate::mention::{resolve_refers, ActorMention};
 use rasid_lexicons::{ActorKind, Hit, Kind, MarkerKind, Pos};
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -28,7 +28,7 @@ pub fn assign_roles(a: &Analysis, clause: Span, head: &Hit, event_type: &str) ->
     for h in a.hits_in(clause, Kind::Actor) {
         let entry = &a.lex.actors[h.entry as usize];
         let mention = ActorMention {
-            actor: resolve(a, h.entry),
+            actor: resolve_refers(a, h.entry),
             span: Span::of(h),
         };
         let at = h.start - h.proclitic as usize;
@@ -81,18 +81,6 @@ pub fn assign_roles(a: &Analysis, clause: Span, head: &Hit, event_type: &str) ->
     roles
 }
 
-/// Adjectives and persons stand for the force they name.
-fn resolve(a: &Analysis, entry: u32) -> u32 {
-    let actor = &a.lex.actors[entry as usize];
-    if actor.refers.is_empty() {
-        return entry;
-    }
-    a.lex
-        .actors
-        .iter()
-        .position(|x| x.id == actor.refers)
-        .map_or(entry, |i| i as u32)
-}
 
 /// An adjective after a trigger or weapon names who acted (غارات أميركية); after a target
 /// noun or site it names whose the target was (القواعد الأمريكية); elsewhere it says nothing
@@ -143,6 +131,16 @@ fn backer_of_previous(a: &Analysis, clause: Span, h: &Hit) -> bool {
 fn force_vote(a: &Analysis, clause: Span, head: &Hit, h: &Hit, attributed: bool) -> Vote {
     let at = h.start - h.proclitic as usize;
     let head_at = head.start - head.proclitic as usize;
+    // "اشتباكات بين X و Y": the first named side is actor1, the other actor2
+    if let Some(between) = between_word(a, clause, head) {
+        if at > between {
+            let first = a
+                .hits_in(Span { start: between, end: clause.end }, Kind::Actor)
+                .next()
+                .is_some_and(|x| x.start == h.start);
+            return if first { (Role::Actor1, 4) } else { (Role::Actor2, 4) };
+        }
+    }
     if a.marker_before(clause, at, MarkerKind::Agent, 2) {
         return (Role::Actor1, 3);
     }
@@ -184,6 +182,16 @@ fn force_vote(a: &Analysis, clause: Span, head: &Hit, h: &Hit, attributed: bool)
     } else {
         (Role::Actor1, 1)
     }
+}
+
+/// Position right after "بين" following a battle trigger.
+fn between_word(a: &Analysis, clause: Span, head: &Hit) -> Option<usize> {
+    if a.lex.triggers[head.entry as usize].event_type != "Battles" {
+        return None;
+    }
+    let rest = &a.text()[head.end..clause.end];
+    let at = rest.find("بين ")?;
+    (a.words_between(head.end, head.end + at) <= 2).then_some(head.end + at + "بين".len())
 }
 
 fn best(votes: &[(ActorMention, Vote)], role: Role, not: Option<u32>) -> Option<ActorMention> {

@@ -30,8 +30,9 @@ pub fn extract_events(docs: &[Document], lex: &Lexicons) -> Vec<Event> {
     merge(&mentions, lex)
 }
 
-/// Places closer than this are one location for merging.
-const SAME_PLACE_KM: f64 = 15.0;
+/// Places closer than this are one location for merging (twin towns such as Al-Bukamal
+/// and Al-Qaim lie 10 km apart and are separate events).
+const SAME_PLACE_KM: f64 = 3.0;
 
 /// Merges the mentions of all documents into events: mentions of one act (same type and
 /// sub-type, same place, overlapping dates, compatible actors) become one event listing
@@ -46,13 +47,12 @@ pub fn merge(docs: &[DocumentMentions], lex: &Lexicons) -> Vec<Event> {
     for i in 0..all.len() {
         for j in 0..i {
             let same_doc = all[i].0 == all[j].0;
-            if compatible(all[i].1, all[j].1, same_doc, lex)
-                || (same_doc && coarse_same_act(all[i].1, all[j].1, lex))
-            {
+            if compatible(all[i].1, all[j].1, same_doc, lex) {
                 clusters.union(i, j);
             }
         }
     }
+    join_coarse_mentions(&all, &mut clusters, lex);
     // clusters in order of first mention
     let mut order: Vec<usize> = Vec::new();
     let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
@@ -117,21 +117,45 @@ fn compatible(a: &ResolvedMention, b: &ResolvedMention, same_doc: bool, lex: &Le
     (both_dated || same_named_actor) && weapons_agree
 }
 
-/// Within one document, a report placing an act near a town ("قرب الحسكة") and one naming
-/// the site are the same act when everything else agrees.
-fn coarse_same_act(a: &ResolvedMention, b: &ResolvedMention, lex: &Lexicons) -> bool {
-    let (p, q) = (&a.place, &b.place);
-    a.event_type == b.event_type
-        && a.sub_event_type == b.sub_event_type
-        && (p.precision >= 2 || q.precision >= 2)
-        && p.precision < 3
-        && q.precision < 3
-        && km(p.lat, p.lon, q.lat, q.lon) <= COARSE_PLACE_KM
-        && dates_overlap(a, b)
-        && actors_compatible(a.actor1.as_ref(), b.actor1.as_ref(), lex)
-        && actors_compatible(a.actor2.as_ref(), b.actor2.as_ref(), lex)
-        && (a.fatalities.is_some() || a.injured.is_some())
-            == (b.fatalities.is_some() || b.injured.is_some())
+/// Within one document, a mention placing an act only roughly (a headline's "شرقي سوريا",
+/// "قرب الحسكة") is the same act as the one finer event it agrees with, told elsewhere in
+/// the document; when several finer events would fit, it stays apart.
+fn join_coarse_mentions(all: &[(usize, &ResolvedMention)], clusters: &mut UnionFind, lex: &Lexicons) {
+    for (i, (doc, coarse)) in all.iter().enumerate() {
+        if coarse.place.precision < 2 {
+            continue;
+        }
+        let mut fitting: Vec<usize> = Vec::new();
+        for (j, (other_doc, fine)) in all.iter().enumerate() {
+            if j == i || other_doc != doc || !covers(coarse, fine, lex) {
+                continue;
+            }
+            let root = clusters.find(j);
+            if !fitting.contains(&root) {
+                fitting.push(root);
+            }
+        }
+        if let [only] = fitting[..] {
+            clusters.union(i, only);
+        }
+    }
+}
+
+fn covers(coarse: &ResolvedMention, fine: &ResolvedMention, lex: &Lexicons) -> bool {
+    let (p, q) = (&coarse.place, &fine.place);
+    let inside = if p.precision >= 3 {
+        p.country == q.country
+    } else {
+        km(p.lat, p.lon, q.lat, q.lon) <= COARSE_PLACE_KM
+    };
+    coarse.sentence != fine.sentence
+        && q.precision < p.precision
+        && inside
+        && coarse.event_type == fine.event_type
+        && coarse.sub_event_type == fine.sub_event_type
+        && dates_overlap(coarse, fine)
+        && actors_compatible(coarse.actor1.as_ref(), fine.actor1.as_ref(), lex)
+        && actors_compatible(coarse.actor2.as_ref(), fine.actor2.as_ref(), lex)
 }
 
 /// A coarse location ("near X") covers this far.

@@ -44,8 +44,19 @@ impl DocumentPlaces {
         DocumentPlaces { countries }
     }
 
-    fn is_empty(&self) -> bool {
-        self.countries.is_empty()
+    fn total_without(&self, own: &HashMap<String, f64>) -> f64 {
+        self.countries.values().sum::<f64>() - own.values().sum::<f64>()
+    }
+
+    /// Share of `country` once the votes of the place being decided are taken out.
+    fn share_without(&self, country: &str, own: &HashMap<String, f64>) -> f64 {
+        let total = self.total_without(own);
+        if total <= 0.0 {
+            return 0.0;
+        }
+        let weight = self.countries.get(country).copied().unwrap_or(0.0)
+            - own.get(country).copied().unwrap_or(0.0);
+        (weight / total).max(0.0)
     }
 
     fn country_share(&self, country: &str) -> f64 {
@@ -55,6 +66,20 @@ impl DocumentPlaces {
         }
         self.countries.get(country).copied().unwrap_or(0.0) / total
     }
+}
+
+/// The votes one place mention added to the document's countries (see `DocumentPlaces::new`).
+fn own_votes(lex: &Lexicons, candidates: &[u32]) -> HashMap<String, f64> {
+    let mut distinct: Vec<&str> = candidates
+        .iter()
+        .map(|&c| &lex.places[c as usize])
+        .filter(|p| !matches!(p.feature, Feature::Village | Feature::Neighbourhood))
+        .map(|p| p.country.as_str())
+        .collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let share = 1.0 / distinct.len().max(1) as f64;
+    distinct.into_iter().map(|c| (c.to_string(), share)).collect()
 }
 
 /// The chosen gazetteer entry and the ACLED geo precision of the event placed there.
@@ -76,15 +101,24 @@ pub fn geocode(lex: &Lexicons, mention: &PlaceMention, doc: &DocumentPlaces) -> 
         let p = &lex.places[e as usize];
         score(p, &context, doc) + if hint == Some(p.country.as_str()) { 8.0 } else { 0.0 }
     };
-    // a small place in a country the document is not about is another place of that name
+    // a town in a country the rest of the document is not about is another place of that
+    // name (or a common word); countries, provinces, sites and big cities stand on their own
+    let own = own_votes(lex, &mention.candidates);
     let plausible: Vec<u32> = mention
         .candidates
         .iter()
         .copied()
         .filter(|&c| {
             let p = &lex.places[c as usize];
-            let small = matches!(p.feature, Feature::Village | Feature::Neighbourhood | Feature::Town);
-            !small || doc.is_empty() || doc.country_share(&p.country) > 0.0 || hint == Some(p.country.as_str())
+            let stands_alone = matches!(
+                p.feature,
+                Feature::Country | Feature::Admin1 | Feature::Site | Feature::Region
+            ) || p.population >= 10_000
+                || p.feature == Feature::City;
+            stands_alone
+                || hint == Some(p.country.as_str())
+                || doc.share_without(&p.country, &own) > 0.0
+                || doc.total_without(&own) == 0.0
         })
         .collect();
     let entry = *plausible.iter().max_by(|&&x, &&y| {

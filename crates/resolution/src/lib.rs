@@ -55,6 +55,8 @@ pub struct ResolvedMention {
     /// Indices (into this document's resolved mentions) of the acts this one answers.
     pub responds_to: Vec<usize>,
     pub background: bool,
+    /// Index of the sentence of the document that told it.
+    pub sentence: usize,
     pub evidence: Vec<SpanRef>,
 }
 
@@ -234,6 +236,7 @@ fn resolve_mention(
         claimants,
         responds_to: Vec::new(),
         background: m.background,
+        sentence: m.sentence,
         evidence,
     })
 }
