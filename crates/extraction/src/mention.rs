@@ -384,6 +384,12 @@ fn blocked(a: &Analysis, clause: Span, sentence: Span, head: &Hit) -> bool {
     {
         return true;
     }
+    // "هذا الهجوم": a demonstrative points back to an act already told
+    if a.text()[head.start..].starts_with("ال")
+        && matches!(a.word_before(at), Some("هذا" | "هذه" | "ذلك" | "تلك"))
+    {
+        return true;
+    }
     // a future verb: سـ before an imperfect trigger
     let word = &a.text()[at..head.end];
     if word.starts_with("سي") || word.starts_with("ست") || word.starts_with("سن") {
@@ -437,9 +443,10 @@ fn mentions_of_clause(
     } else {
         weapons_of(a, sentence, trigger, head)
     };
+    let definite = a.text()[head.start..].starts_with("ال");
     let (event_type, sub_event_type) = match recent {
-        // "الهجوم" with no weapon in its sentence is the act just told
-        Some(m) if typing.is_empty() && !trigger.fixed && si - m.sentence <= 1 => {
+        // "الهجوم" (definite) with no weapon in its sentence is the act just told
+        Some(m) if definite && typing.is_empty() && !trigger.fixed => {
             (m.event_type.clone(), m.sub_event_type.clone())
         }
         _ => event_type_of(a, trigger, &typing),
@@ -579,10 +586,10 @@ fn event_type_of(a: &Analysis, trigger: &Trigger, weapons: &[(&str, Span)]) -> (
         .iter()
         .filter_map(|(w, _)| a.lex.weapons.iter().position(|x| x.weapon == *w))
         .min();
+    let small_arms = weapons.iter().any(|(w, _)| *w == "small_arms");
     match best.map(|i| &a.lex.weapons[i]) {
-        Some(w) if w.weapon == "small_arms" && trigger.event_type != "Explosions/Remote violence" => {
-            defaults
-        }
+        // a ground attack with guns (and RPGs) stays a battle or an attack
+        _ if small_arms && trigger.event_type != "Explosions/Remote violence" => defaults,
         Some(w) => (w.event_type.clone(), w.sub_event_type.clone()),
         None => defaults,
     }
@@ -784,8 +791,10 @@ fn target_places(a: &Analysis, clause: Span, head: &Hit) -> Option<Vec<PlaceMent
     let is_area = |c: &[u32]| c.iter().all(|&e| a.lex.places[e as usize].feature.is_area());
     let mut targets: Vec<PlaceMention> = Vec::new();
     let has_local = named.iter().any(|(_, c, _, _)| !is_area(c));
+    let mut listed: Vec<bool> = Vec::new();
     for (span, candidates, near, with_and) in named {
         let area = is_area(&candidates);
+        let mut listed_now = with_and;
         if let Some(last) = targets.last_mut() {
             let gap = &a.text()[last.span.end..span.start];
             let coordinated =
@@ -799,6 +808,7 @@ fn target_places(a: &Analysis, clause: Span, head: &Hit) -> Option<Vec<PlaceMent
                 last.context.extend(candidates);
                 continue;
             }
+            listed_now = coordinated;
         }
         if area && has_local {
             continue;
@@ -813,6 +823,17 @@ fn target_places(a: &Analysis, clause: Span, head: &Hit) -> Option<Vec<PlaceMent
             near,
             context: Vec::new(),
             country_hint,
+        });
+        listed.push(listed_now);
+    }
+    // "في ريف دير الزور الغربي، شن مجهولون هجوماً على … ناحية الكسرة": a place only
+    // neared, not listed with the others, frames a precise target named beside it
+    let precise = targets.iter().filter(|t| !t.near).count();
+    if precise > 0 && targets.len() > precise {
+        let mut keep = listed.iter();
+        targets.retain(|t| {
+            let with_and = *keep.next().unwrap_or(&false);
+            !t.near || with_and
         });
     }
     let whole_country = |t: &PlaceMention| {

@@ -158,8 +158,8 @@ fn covers(coarse: &ResolvedMention, fine: &ResolvedMention, lex: &Lexicons) -> b
         && actors_compatible(coarse.actor2.as_ref(), fine.actor2.as_ref(), lex)
 }
 
-/// A coarse location ("near X") covers this far.
-const COARSE_PLACE_KM: f64 = 60.0;
+/// A coarse location ("near X", "the countryside of X") covers this far.
+const COARSE_PLACE_KM: f64 = 120.0;
 
 fn named<'m>(m: &'m ResolvedMention, lex: &Lexicons) -> Option<&'m ResolvedActor> {
     m.actor1.as_ref().filter(|x| !unidentified(x, lex))
