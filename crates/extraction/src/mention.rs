@@ -150,8 +150,8 @@ pub fn find_mentions(a: &Analysis) -> Vec<Mention> {
             clause_mentions[ci].extend(first..mentions.len());
             if clause.answers_previous && first > 0 {
                 let previous = previous_act(&mentions[..first], si);
-                for m in first..mentions.len() {
-                    mentions[m].responds_to.extend(previous.iter().copied());
+                for m in &mut mentions[first..] {
+                    m.responds_to.extend(previous.iter().copied());
                 }
             }
         }
@@ -471,7 +471,7 @@ fn mentions_of_clause(
         || a.marker_before(span, head.start, MarkerKind::Past, 6);
     let date = date_of(a, span, sentence, head, background);
     let (fatalities, injured) = casualties(a, span);
-    let Some(places) = target_places(a, span, head) else {
+    let Some(places) = target_places(a, span) else {
         return Vec::new();
     };
     let make = |place: Option<PlaceMention>| Mention {
@@ -712,12 +712,9 @@ fn casualties(a: &Analysis, clause: Span) -> (Option<CountMention>, Option<Count
                 })
         };
         // "مقتل متعاقد أمريكي": a person noun right after the word counts one
-        if a.words_between(marker.end, a.text().len()) > 0 {
-            if let Some(n) = noun(MarkerKind::PersonDual, 2).or_else(|| noun(MarkerKind::Person, 1)) {
-                if a.words_between(marker.end, n.span.start) == 0 {
-                    return Some(n);
-                }
-            }
+        let person = noun(MarkerKind::PersonDual, 2).or_else(|| noun(MarkerKind::Person, 1));
+        if let Some(n) = person.filter(|n| a.words_between(marker.end, n.span.start) == 0) {
+            return Some(n);
         }
         let next_casualty = a
             .hits_in(Span { start: marker.end, end: clause.end }, Kind::Marker)
@@ -762,10 +759,9 @@ fn casualties(a: &Analysis, clause: Span) -> (Option<CountMention>, Option<Count
 /// places named after a locative or near word following a target are its context. `None`
 /// when the clause names only whole countries (a background or generic statement), unless
 /// a direction narrows one ("شرق سوريا").
-fn target_places(a: &Analysis, clause: Span, head: &Hit) -> Option<Vec<PlaceMention>> {
+fn target_places(a: &Analysis, clause: Span) -> Option<Vec<PlaceMention>> {
     // span, candidates, near, coordinated with the place before (وبـ…)
     let mut named: Vec<(Span, Vec<u32>, bool, bool)> = Vec::new();
-    let _ = head;
     let triggers: Vec<&Hit> = a.hits_in(clause, Kind::Trigger).collect();
     let near_trigger = |h: &Hit| {
         triggers.iter().any(|t| {
