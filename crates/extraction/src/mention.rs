@@ -463,6 +463,11 @@ fn mentions_of_clause(
     if roles.actor1.is_none() && event_type != "Strategic developments" {
         roles.actor1 = actor_told_before(a, si, span.start, roles.actor2);
     }
+    for c in sentence_claimants(a, sentence) {
+        if !roles.claimants.iter().any(|x| x.actor == c.actor) {
+            roles.claimants.push(c);
+        }
+    }
     let (event_type, sub_event_type) = adjust_for_target(a, &roles, event_type, sub_event_type);
     let (event_type, sub_event_type) =
         remote_if_site(a, span, trigger, &typing, event_type, sub_event_type);
@@ -542,6 +547,24 @@ pub(crate) fn resolve_refers(a: &Analysis, entry: u32) -> u32 {
         .iter()
         .position(|x| x.id == actor.refers)
         .map_or(entry, |i| i as u32)
+}
+
+/// Who the sentence says reported it: news agencies and monitors, and anyone named right
+/// after an attribution word (قال، أفاد، بحسب، وفق…).
+fn sentence_claimants(a: &Analysis, sentence: Span) -> Vec<ActorMention> {
+    a.hits_in(sentence, Kind::Actor)
+        .filter(|h| {
+            let actor = &a.lex.actors[h.entry as usize];
+            let at = h.start - h.proclitic as usize;
+            actor.kind == ActorKind::Media
+                || (actor.kind != ActorKind::Civilian
+                    && a.marker_before(sentence, at, MarkerKind::Attribution, 1))
+        })
+        .map(|h| ActorMention {
+            actor: resolve_refers(a, h.entry),
+            span: Span::of(h),
+        })
+        .collect()
 }
 
 /// The last armed actor named in `span`.
