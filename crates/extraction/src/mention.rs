@@ -7,6 +7,9 @@ use rasid_lexicons::{ActorKind, Feature, Hit, Kind, MarkerKind, Trigger};
 use rasid_text::dates::DateMention;
 use rasid_text::Day;
 
+/// How many sentences on a date said for one act still applies to the acts told next.
+const DATE_SENTENCES: usize = 3;
+
 /// How far from its trigger (in words) a place may stand and still be where the act was.
 const PLACE_WORDS: usize = 30;
 
@@ -85,8 +88,6 @@ struct Clause {
     partner: Option<usize>,
     /// Answers the last act told before this sentence (وردا على ذلك).
     answers_previous: bool,
-    /// Told as an earlier act (after بعد، إثر).
-    background: bool,
     /// Where to look for the actor when the clause names none ("ردت على X بـ Y": the one
     /// that answered).
     actor_source: Option<Span>,
@@ -99,7 +100,6 @@ impl Clause {
             answered: false,
             partner: None,
             answers_previous: false,
-            background: false,
             actor_source: None,
         }
     }
@@ -111,7 +111,7 @@ enum Boundary {
     Response { anaphoric: bool },
     /// بالتزامن مع، فيما، or a comma before a new statement or act.
     Clause,
-    /// بعد، إثر before a trigger: an earlier act follows.
+    /// بعد، عقب before a trigger: another act follows.
     After,
 }
 /// Every event mention of the analysed document, in text order.
@@ -130,6 +130,12 @@ pub fn find_mentions(a: &Analysis) -> Vec<Mention> {
             }
             let first = mentions.len();
             let recent = mentions.last().cloned();
+            let dated = mentions
+                .iter()
+                .rev()
+                .take_while(|m| si - m.sentence <= DATE_SENTENCES)
+                .find(|m| !m.background && m.date.span.is_some())
+                .map(|m| m.date);
             let found = mentions_of_clause(
                 a,
                 si,
@@ -138,6 +144,7 @@ pub fn find_mentions(a: &Analysis) -> Vec<Mention> {
                 head,
                 previous_roles.as_ref(),
                 recent.as_ref(),
+                dated,
             );
             mentions.extend(found);
             if mentions.len() > first {
@@ -195,20 +202,17 @@ fn split_clauses(a: &Analysis, sentence: Span) -> Vec<Clause> {
     let mut clauses: Vec<Clause> = Vec::new();
     let mut start = sentence.start;
     let mut answered_by: Option<usize> = None;
-    let mut next_background = false;
     for (at, end, kind) in boundaries(a, sentence) {
         if at < start {
             continue;
         }
         let mut clause = Clause::new(Span { start, end: at });
-        clause.background = next_background;
         if let Some(responder) = answered_by.take() {
             clause.answered = true;
             clause.partner = Some(responder);
         }
         let index = clauses.len();
         clauses.push(clause);
-        next_background = kind == Boundary::After;
         match kind {
             Boundary::Response { anaphoric: true } => {
                 let mut next = Clause::new(Span { start: end, end });
@@ -224,7 +228,6 @@ fn split_clauses(a: &Analysis, sentence: Span) -> Vec<Clause> {
         start,
         end: sentence.end,
     });
-    last.background = next_background;
     if let Some(responder) = answered_by {
         last.answered = true;
         last.partner = Some(responder);
@@ -434,6 +437,7 @@ fn mentions_of_clause(
     head: &Hit,
     previous: Option<&Roles>,
     recent: Option<&Mention>,
+    dated: Option<DateValue>,
 ) -> Vec<Mention> {
     let span = clause.span;
     let trigger = &a.lex.triggers[head.entry as usize];
@@ -472,9 +476,14 @@ fn mentions_of_clause(
     let (event_type, sub_event_type) =
         remote_if_site(a, span, trigger, &typing, event_type, sub_event_type);
     let background = clause.answered
-        || clause.background
         || a.marker_before(span, head.start, MarkerKind::Past, 6);
-    let date = date_of(a, span, sentence, head, background);
+    let mut date = date_of(a, span, sentence, head, background);
+    // a follow-up sentence with no date of its own tells of the day just named
+    if date.span.is_none() && !background {
+        if let Some(d) = dated {
+            date = DateValue { span: None, ..d };
+        }
+    }
     let (fatalities, injured) = casualties(a, span);
     let Some(places) = target_places(a, span) else {
         return Vec::new();
@@ -519,20 +528,19 @@ fn actor_told_before(
 ) -> Option<ActorMention> {
     let from = a.sentences[si.saturating_sub(ACTOR_SENTENCES)].start;
     let target = target.map(|t| &a.lex.actors[t.actor as usize]);
-    a.hits_in(Span { start: from, end: before }, Kind::Actor)
+    let whole = Span { start: from, end: before };
+    a.hits_in(whole, Kind::Actor)
         .filter(|h| {
             let actor = &a.lex.actors[h.entry as usize];
-            matches!(actor.kind, ActorKind::Force | ActorKind::Adjective)
-                && !actor.id.starts_with("unidentified")
+            let attacker_adjective =
+                actor.kind == ActorKind::Adjective && crate::roles::adjective_names_attacker(a, whole, h);
+            (actor.kind == ActorKind::Force || attacker_adjective) && !actor.id.starts_with("unidentified")
         })
         .map(|h| ActorMention {
             actor: resolve_refers(a, h.entry),
             span: Span::of(h),
         })
-        .filter(|m| {
-            let actor = &a.lex.actors[m.actor as usize];
-            target.is_none_or(|t| t.id != actor.id && (t.country.is_empty() || t.country != actor.country))
-        })
+        .filter(|m| target.is_none_or(|t| !a.lex.same_side(&a.lex.actors[m.actor as usize], t)))
         .last()
 }
 
@@ -791,7 +799,10 @@ fn target_places(a: &Analysis, clause: Span) -> Option<Vec<PlaceMention>> {
             a.words_between(h.end, t.start).max(a.words_between(t.end, h.start)) <= PLACE_WORDS
         })
     };
-    for h in a.hits_in(clause, Kind::Place).filter(|h| near_trigger(h)) {
+    for h in a
+        .hits_in(clause, Kind::Place)
+        .filter(|h| near_trigger(h) && !dateline(a, h))
+    {
         let span = Span::of(h);
         if let Some(last) = named.last_mut() {
             if last.0 == span {
@@ -866,6 +877,15 @@ fn target_places(a: &Analysis, clause: Span) -> Option<Vec<PlaceMention>> {
         return None;
     }
     Some(targets)
+}
+
+/// "أربيل (كوردستان 24)- أفاد مصدر…", "دير الزور - شنت…": a place opening a line and
+/// followed by a dash or bracket says where the report was filed, not where the act was.
+fn dateline(a: &Analysis, h: &Hit) -> bool {
+    let line_start = a.text()[..h.start].rfind('\n').map_or(0, |i| i + 1);
+    let opens_line = a.words_between(line_start, h.start) == 0;
+    let next = a.text()[h.end..].trim_start_matches([' ', '\u{a0}']).chars().next();
+    opens_line && matches!(next, Some('-' | '(' | ':' | '|' | '/'))
 }
 
 /// The country of a nationality adjective right after a place ("زمار العراقية").

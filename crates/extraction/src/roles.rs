@@ -112,6 +112,12 @@ fn adjective_vote(a: &Analysis, clause: Span, h: &Hit) -> Option<Vote> {
     }
 }
 
+/// Whether a nationality adjective qualifies an act or weapon (غارات أميركية), naming who
+/// attacked.
+pub(crate) fn adjective_names_attacker(a: &Analysis, span: Span, h: &Hit) -> bool {
+    matches!(adjective_vote(a, span, h), Some((Role::Actor1, _)))
+}
+
 /// "ميليشيا مدعومة من إيران": the actor after an affiliation word, right after another actor,
 /// only qualifies that actor.
 fn backer_of_previous(a: &Analysis, clause: Span, h: &Hit) -> bool {
@@ -143,6 +149,12 @@ fn force_vote(a: &Analysis, clause: Span, head: &Hit, h: &Hit, attributed: bool)
     }
     if a.marker_before(clause, at, MarkerKind::Agent, 2) {
         return (Role::Actor1, 3);
+    }
+    // "قتل عنصر من قوات الأسد", "مقتل جنود أمريكيين": the ones killed or injured
+    if a.marker_before(clause, at, MarkerKind::Killed, 3)
+        || a.marker_before(clause, at, MarkerKind::Injured, 3)
+    {
+        return (Role::Actor2, 3);
     }
     if a.marker_before(clause, at, MarkerKind::Passive, 1)
         || a.marker_after(clause, h.end, MarkerKind::Passive, 1)

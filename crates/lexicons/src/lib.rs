@@ -194,6 +194,29 @@ impl Lexicons {
         self.actors.iter().find(|a| a.id == id)
     }
 
+    /// The ids of an actor and of every coalition above it.
+    pub fn coalition_chain<'a>(&'a self, actor: &'a Actor) -> Vec<&'a str> {
+        let mut ids = vec![actor.id.as_str()];
+        let mut parent = actor.parent.as_str();
+        while let Some(p) = self.actor_by_id(parent) {
+            if ids.contains(&p.id.as_str()) {
+                break;
+            }
+            ids.push(p.id.as_str());
+            parent = p.parent.as_str();
+        }
+        ids
+    }
+
+    /// Whether two actors are on one side: the same, of one country, or one inside the
+    /// other's coalition.
+    pub fn same_side(&self, x: &Actor, y: &Actor) -> bool {
+        x.id == y.id
+            || (!x.country.is_empty() && x.country == y.country)
+            || self.coalition_chain(x).contains(&y.id.as_str())
+            || self.coalition_chain(y).contains(&x.id.as_str())
+    }
+
     /// Folds `s` the way patterns are folded (for callers comparing surface forms).
     pub fn fold(s: &str) -> String {
         fold_str(s)

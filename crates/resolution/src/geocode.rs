@@ -68,6 +68,9 @@ impl DocumentPlaces {
     }
 }
 
+/// Votes for other countries above which an unsupported city is doubted.
+const STRONG_EVIDENCE: f64 = 3.0;
+
 /// The votes one place mention added to the document's countries (see `DocumentPlaces::new`).
 fn own_votes(lex: &Lexicons, candidates: &[u32]) -> HashMap<String, f64> {
     let mut distinct: Vec<&str> = candidates
@@ -110,11 +113,14 @@ pub fn geocode(lex: &Lexicons, mention: &PlaceMention, doc: &DocumentPlaces) -> 
         .copied()
         .filter(|&c| {
             let p = &lex.places[c as usize];
+            // a city the rest of the document never points to, when it points firmly
+            // elsewhere, is another place of that name (عدن in a report on Mogadishu)
+            let firmly_elsewhere = doc.total_without(&own) >= STRONG_EVIDENCE;
             let stands_alone = matches!(
                 p.feature,
                 Feature::Country | Feature::Admin1 | Feature::Site | Feature::Region
-            ) || p.population >= 10_000
-                || p.feature == Feature::City;
+            ) || p.population >= 1_000_000
+                || (!firmly_elsewhere && (p.population >= 10_000 || p.feature == Feature::City));
             stands_alone
                 || hint == Some(p.country.as_str())
                 || doc.share_without(&p.country, &own) > 0.0

@@ -118,7 +118,7 @@ fn fill_from_context(mentions: &mut [Mention], lex: &Lexicons) {
             m.actor1 = recent
                 .filter(|p| p.event_type == m.event_type)
                 .find_map(|p| p.actor1)
-                .filter(|a| !same_side(&lex.actors[a.actor as usize], target, lex));
+                .filter(|a| target.is_none_or(|t| !lex.same_side(&lex.actors[a.actor as usize], t)));
         }
         if m.actor1.is_none() && m.event_type != "Protests" && m.event_type != "Strategic developments" {
             m.actor1 = lex
@@ -131,30 +131,6 @@ fn fill_from_context(mentions: &mut [Mention], lex: &Lexicons) {
                 });
         }
     }
-}
-
-/// Whether `actor` is the target itself or on its side (same country, or one inside the
-/// other's coalition): then it cannot be the attacker.
-fn same_side(actor: &Actor, target: Option<&Actor>, lex: &Lexicons) -> bool {
-    let Some(target) = target else {
-        return false;
-    };
-    let chain = |x: &Actor| {
-        let mut ids = vec![x.id.clone()];
-        let mut parent = x.parent.clone();
-        while let Some(p) = lex.actor_by_id(&parent) {
-            if ids.contains(&p.id) {
-                break;
-            }
-            ids.push(p.id.clone());
-            parent = p.parent.clone();
-        }
-        ids
-    };
-    actor.id == target.id
-        || (!actor.country.is_empty() && actor.country == target.country)
-        || chain(actor).contains(&target.id)
-        || chain(target).contains(&actor.id)
 }
 
 fn resolve_mention(
