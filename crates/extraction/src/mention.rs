@@ -3,7 +3,7 @@
 
 use crate::analysis::{Analysis, Span};
 use crate::roles::{assign_roles, Roles};
-use rasid_lexicons::{ActorKind, Feature, Hit, Kind, MarkerKind, Trigger};
+use rasid_lexicons::{ActorKind, Feature, Hit, Kind, MarkerKind, Pos, Trigger};
 use rasid_text::dates::DateMention;
 use rasid_text::Day;
 
@@ -88,6 +88,8 @@ struct Clause {
     partner: Option<usize>,
     /// Answers the last act told before this sentence (وردا على ذلك).
     answers_previous: bool,
+    /// Told as an earlier act ("بعد العملية التي نفذتها…").
+    background: bool,
     /// Where to look for the actor when the clause names none ("ردت على X بـ Y": the one
     /// that answered).
     actor_source: Option<Span>,
@@ -100,6 +102,7 @@ impl Clause {
             answered: false,
             partner: None,
             answers_previous: false,
+            background: false,
             actor_source: None,
         }
     }
@@ -111,7 +114,7 @@ enum Boundary {
     Response { anaphoric: bool },
     /// بالتزامن مع، فيما، or a comma before a new statement or act.
     Clause,
-    /// بعد، عقب before a trigger: another act follows.
+    /// بعد، عقب before a trigger: an earlier act follows.
     After,
 }
 /// Every event mention of the analysed document, in text order.
@@ -202,11 +205,14 @@ fn split_clauses(a: &Analysis, sentence: Span) -> Vec<Clause> {
     let mut clauses: Vec<Clause> = Vec::new();
     let mut start = sentence.start;
     let mut answered_by: Option<usize> = None;
+    let mut next_background = false;
     for (at, end, kind) in boundaries(a, sentence) {
         if at < start {
             continue;
         }
         let mut clause = Clause::new(Span { start, end: at });
+        clause.background = next_background;
+        next_background = kind == Boundary::After;
         if let Some(responder) = answered_by.take() {
             clause.answered = true;
             clause.partner = Some(responder);
@@ -228,6 +234,7 @@ fn split_clauses(a: &Analysis, sentence: Span) -> Vec<Clause> {
         start,
         end: sentence.end,
     });
+    last.background = next_background;
     if let Some(responder) = answered_by {
         last.answered = true;
         last.partner = Some(responder);
@@ -476,6 +483,7 @@ fn mentions_of_clause(
     let (event_type, sub_event_type) =
         remote_if_site(a, span, trigger, &typing, event_type, sub_event_type);
     let background = clause.answered
+        || clause.background
         || a.marker_before(span, head.start, MarkerKind::Past, 6);
     let mut date = date_of(a, span, sentence, head, background);
     // a follow-up sentence with no date of its own tells of the day just named
@@ -488,6 +496,12 @@ fn mentions_of_clause(
     let Some(places) = target_places(a, span) else {
         return Vec::new();
     };
+    // "في مناطق الاستهداف": a definite act noun with no place or weapon of its own refers
+    // back to an act already told
+    let own_weapon = weapons.iter().any(|(_, s)| *s != Span::of(head));
+    if places.is_empty() && definite && !own_weapon && trigger.pos != Pos::Verb {
+        return Vec::new();
+    }
     let make = |place: Option<PlaceMention>| Mention {
         event_type: event_type.clone(),
         sub_event_type: sub_event_type.clone(),
