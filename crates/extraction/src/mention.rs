@@ -455,9 +455,18 @@ fn mentions_of_clause(
         weapons_of(a, sentence, trigger, head)
     };
     let definite = a.text()[head.start..].starts_with("ال");
+    let same_place_as = |m: &Mention| {
+        let here: Vec<u32> = a.hits_in(span, Kind::Place).map(|h| h.entry).collect();
+        here.is_empty() || m.place.as_ref().is_some_and(|p| p.candidates.iter().any(|c| here.contains(c)))
+    };
     let (event_type, sub_event_type) = match recent {
-        // "الهجوم" (definite) with no weapon in its sentence is the act just told
-        Some(m) if definite && typing.is_empty() && !trigger.fixed => {
+        // "الهجوم" (definite), or a weaponless follow-up at the same place, is the act just
+        // told
+        Some(m)
+            if typing.is_empty()
+                && !trigger.fixed
+                && (definite || (si - m.sentence <= 1 && same_place_as(m))) =>
+        {
             (m.event_type.clone(), m.sub_event_type.clone())
         }
         _ => event_type_of(a, trigger, &typing),
@@ -879,6 +888,35 @@ fn target_places(a: &Analysis, clause: Span) -> Option<Vec<PlaceMention>> {
             let with_and = *keep.next().unwrap_or(&false);
             !t.near || with_and
         });
+    }
+    // uncoordinated places in one clause are different roles (the source's town, the
+    // target): the target is the group nearest after the trigger, else nearest before
+    let groups: Vec<usize> = listed
+        .iter()
+        .scan(0usize, |g, &l| {
+            if !l {
+                *g += 1;
+            }
+            Some(*g)
+        })
+        .collect();
+    if groups.last().is_some_and(|&g| g > 1) {
+        let trigger_at = a.hits_in(clause, Kind::Trigger).map(|t| t.start).next().unwrap_or(clause.start);
+        let after = targets
+            .iter()
+            .zip(&groups)
+            .find(|(t, _)| t.span.start >= trigger_at)
+            .map(|(_, &g)| g);
+        let before = targets
+            .iter()
+            .zip(&groups)
+            .filter(|(t, _)| t.span.start < trigger_at)
+            .map(|(_, &g)| g)
+            .last();
+        if let Some(chosen) = after.or(before) {
+            let mut g = groups.iter();
+            targets.retain(|_| g.next() == Some(&chosen));
+        }
     }
     let whole_country = |t: &PlaceMention| {
         !t.near

@@ -118,9 +118,10 @@ pub fn geocode(lex: &Lexicons, mention: &PlaceMention, doc: &DocumentPlaces) -> 
             let firmly_elsewhere = doc.total_without(&own) >= STRONG_EVIDENCE;
             let stands_alone = matches!(
                 p.feature,
-                Feature::Country | Feature::Admin1 | Feature::Site | Feature::Region
+                Feature::Country | Feature::Site | Feature::Region
             ) || p.population >= 1_000_000
-                || (!firmly_elsewhere && (p.population >= 10_000 || p.feature == Feature::City));
+                || (!firmly_elsewhere
+                    && (p.population >= 10_000 || matches!(p.feature, Feature::City | Feature::Admin1)));
             stands_alone
                 || hint == Some(p.country.as_str())
                 || doc.share_without(&p.country, &own) > 0.0
