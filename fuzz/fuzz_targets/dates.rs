@@ -9,9 +9,19 @@ use rasid_text::{fold, Day};
 fn check(text: &str, published: Option<Day>) {
     let mut previous_end = 0;
     for m in find_dates(text, published) {
-        assert!(m.start <= m.end && m.end <= text.len(), "{m:?} in {} bytes", text.len());
-        assert!(text.is_char_boundary(m.start) && text.is_char_boundary(m.end), "{m:?}");
-        assert!(m.start >= previous_end, "overlapping or unordered mentions: {m:?}");
+        assert!(
+            m.start <= m.end && m.end <= text.len(),
+            "{m:?} in {} bytes",
+            text.len()
+        );
+        assert!(
+            text.is_char_boundary(m.start) && text.is_char_boundary(m.end),
+            "{m:?}"
+        );
+        assert!(
+            m.start >= previous_end,
+            "overlapping or unordered mentions: {m:?}"
+        );
         previous_end = m.end;
         assert_eq!(m.first.is_some(), m.last.is_some(), "{m:?}");
         if let (Some(first), Some(last)) = (m.first, m.last) {

@@ -9,9 +9,19 @@ use rasid_text::numbers::find_counts;
 fn check(text: &str) {
     let mut previous_end = 0;
     for c in find_counts(text) {
-        assert!(c.start <= c.end && c.end <= text.len(), "{c:?} in {} bytes", text.len());
-        assert!(text.is_char_boundary(c.start) && text.is_char_boundary(c.end), "{c:?}");
-        assert!(c.start >= previous_end, "overlapping or unordered counts: {c:?}");
+        assert!(
+            c.start <= c.end && c.end <= text.len(),
+            "{c:?} in {} bytes",
+            text.len()
+        );
+        assert!(
+            text.is_char_boundary(c.start) && text.is_char_boundary(c.end),
+            "{c:?}"
+        );
+        assert!(
+            c.start >= previous_end,
+            "overlapping or unordered counts: {c:?}"
+        );
         previous_end = c.end;
         assert!(c.min <= c.max, "{c:?}");
     }

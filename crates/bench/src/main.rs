@@ -151,15 +151,15 @@ fn proc_status_mb(field: &str) -> Option<f64> {
 }
 
 fn read_docs(path: &Path) -> Result<Vec<Document>, String> {
-    let content =
-        std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let content = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let mut docs = Vec::new();
     for (n, line) in content.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let v: Value = serde_json::from_str(line)
-            .map_err(|e| format!("{}:{}: {e}", path.display(), n + 1))?;
+        let v: Value =
+            serde_json::from_str(line).map_err(|e| format!("{}:{}: {e}", path.display(), n + 1))?;
         let field = |name: &str| v.get(name).and_then(Value::as_str).map(str::to_string);
         let text = field("text").ok_or(format!("{}:{}: no text", path.display(), n + 1))?;
         docs.push(Document {
@@ -316,7 +316,10 @@ fn run(opts: &Options) -> Result<(), String> {
         base.len()
     );
     println!();
-    println!("{:<44} {:>14}  {:>24}", "figure", "median", "range (min – max)");
+    println!(
+        "{:<44} {:>14}  {:>24}",
+        "figure", "median", "range (min – max)"
+    );
     println!("{}", "-".repeat(86));
     println!(
         "{:<44} {:>11.1} ms  {:>10.1} – {:<10.1} ms",
@@ -355,7 +358,10 @@ fn run(opts: &Options) -> Result<(), String> {
         "{:<44} {:>14.2}  (target <= 3)",
         "ratio pipeline / (fold + AC)", ratio
     );
-    println!("{:<44} {:>14.2}", "ratio pipeline / raw AC (reference)", ratio_raw);
+    println!(
+        "{:<44} {:>14.2}",
+        "ratio pipeline / raw AC (reference)", ratio_raw
+    );
     println!(
         "{:<44} {:>11.0} d/s  {:>10.0} – {:<10.0} d/s",
         format!("extract_events on {m_docs} docs, docs/s"),
@@ -371,8 +377,16 @@ fn run(opts: &Options) -> Result<(), String> {
         merge_stats.max * 1e3
     );
     println!("{:<44} {:>11} MB", "VmRSS at start", fmt_mb(rss_start));
-    println!("{:<44} {:>11} MB", "VmRSS after lexicon load", fmt_mb(rss_after_load));
-    println!("{:<44} {:>11} MB", "VmRSS after corpus built", fmt_mb(rss_after_corpus));
+    println!(
+        "{:<44} {:>11} MB",
+        "VmRSS after lexicon load",
+        fmt_mb(rss_after_load)
+    );
+    println!(
+        "{:<44} {:>11} MB",
+        "VmRSS after corpus built",
+        fmt_mb(rss_after_corpus)
+    );
     println!("{:<44} {:>11} MB", "VmRSS at end", fmt_mb(rss_end));
     println!("{:<44} {:>11} MB", "peak RSS (VmHWM)", fmt_mb(peak));
     println!();

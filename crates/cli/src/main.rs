@@ -12,7 +12,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "rasid", version, about = "An Arabic-native conflict-event observatory")]
+#[command(
+    name = "rasid",
+    version,
+    about = "An Arabic-native conflict-event observatory"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -84,7 +88,12 @@ fn extract(
     let written = match &output {
         Some(path) => std::fs::File::create(path)
             .and_then(|f| write_events(&events, &docs, format, BufWriter::new(f))),
-        None => write_events(&events, &docs, format, BufWriter::new(std::io::stdout().lock())),
+        None => write_events(
+            &events,
+            &docs,
+            format,
+            BufWriter::new(std::io::stdout().lock()),
+        ),
     };
     if let Err(e) = written {
         let target = output.map_or("standard output".into(), |p| p.display().to_string());

@@ -106,7 +106,8 @@ fn assert_actor(event: &Value, field: &str) {
 fn assert_range(event: &Value, field: &str) {
     let r = &event[field];
     assert!(
-        r.is_null() || (r["min"].is_u64() && r["max"].is_u64() && r["min"].as_u64() <= r["max"].as_u64()),
+        r.is_null()
+            || (r["min"].is_u64() && r["max"].is_u64() && r["min"].as_u64() <= r["max"].as_u64()),
         "{field} must be null or {{min, max}} with min <= max: {event}"
     );
 }
@@ -116,7 +117,9 @@ fn assert_range(event: &Value, field: &str) {
 fn check_events(events: &[Value], doc_len: &HashMap<String, usize>) {
     let mut ids = HashSet::new();
     for e in events {
-        let id = e["id"].as_str().unwrap_or_else(|| panic!("event without id: {e}"));
+        let id = e["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("event without id: {e}"));
         assert!(ids.insert(id.to_string()), "duplicate event id {id}");
     }
     for e in events {
@@ -176,14 +179,20 @@ fn check_events(events: &[Value], doc_len: &HashMap<String, usize>) {
         );
         assert_range(e, "fatalities");
         assert_range(e, "injured");
-        for r in e["responds_to"].as_array().expect("responds_to is an array") {
+        for r in e["responds_to"]
+            .as_array()
+            .expect("responds_to is an array")
+        {
             let r = r.as_str().expect("responds_to holds ids");
             assert!(ids.contains(r), "responds_to {r} is not in the output: {e}");
             assert_ne!(Some(r), e["id"].as_str(), "event responds to itself: {e}");
         }
         for s in e["sources"].as_array().expect("sources is an array") {
             let d = s["doc"].as_str().expect("source doc");
-            assert!(doc_len.contains_key(d), "source of unknown document {d}: {e}");
+            assert!(
+                doc_len.contains_key(d),
+                "source of unknown document {d}: {e}"
+            );
         }
         let evidence = e["evidence"].as_array().expect("evidence is an array");
         for ev in evidence {
@@ -207,7 +216,12 @@ fn seeds_jsonl_gives_well_formed_events_and_merges_tower_22() {
     let Some(shared) = shared() else { return };
     let input = shared.join("eval/seeds.docs.jsonl");
     let out = run(&[path_str(&input)]);
-    assert!(out.status.success(), "exit {:?}: {}", out.status, stderr(&out));
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status,
+        stderr(&out)
+    );
     let events = parse_events(&out.stdout);
     assert!(!events.is_empty(), "no events from the seeds");
     check_events(&events, &doc_lengths(&input));
@@ -249,7 +263,12 @@ fn seed_files_in_any_order_give_the_same_events() {
     let run_on = |files: &[PathBuf]| {
         let args: Vec<&str> = files.iter().map(|p| path_str(p)).collect();
         let out = run(&args);
-        assert!(out.status.success(), "exit {:?}: {}", out.status, stderr(&out));
+        assert!(
+            out.status.success(),
+            "exit {:?}: {}",
+            out.status,
+            stderr(&out)
+        );
         out.stdout
     };
     let ids = |stdout: &[u8]| -> Vec<String> {
@@ -269,7 +288,10 @@ fn seed_files_in_any_order_give_the_same_events() {
 
     files.reverse();
     let reverse_ids = ids(&run_on(&files));
-    assert_eq!(forward_ids, reverse_ids, "event ids depend on the order of the inputs");
+    assert_eq!(
+        forward_ids, reverse_ids,
+        "event ids depend on the order of the inputs"
+    );
     let _ = fs::remove_dir_all(&dir);
 }
 
@@ -279,7 +301,12 @@ fn invented_drone_strike_is_found_with_place_and_date() {
     let input = dir.join("drone.txt");
     fs::write(&input, DRONE_REPORT).expect("write report");
     let out = run(&["--published", DRONE_PUBLISHED, path_str(&input)]);
-    assert!(out.status.success(), "exit {:?}: {}", out.status, stderr(&out));
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status,
+        stderr(&out)
+    );
     let events = parse_events(&out.stdout);
     let lengths = HashMap::from([("drone.txt".to_string(), DRONE_REPORT.chars().count())]);
     check_events(&events, &lengths);
@@ -305,7 +332,12 @@ fn weather_report_gives_no_events() {
     let input = dir.join("weather.txt");
     fs::write(&input, WEATHER_REPORT).expect("write report");
     let out = run(&["--published", "2024-03-10", path_str(&input)]);
-    assert!(out.status.success(), "exit {:?}: {}", out.status, stderr(&out));
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status,
+        stderr(&out)
+    );
     let events = parse_events(&out.stdout);
     assert!(
         events.is_empty(),
@@ -326,8 +358,7 @@ fn bad_jsonl_lines_are_reported_and_the_good_document_kept() {
     });
     let content = format!(
         "{good}\nthis line is not JSON {{\n{}\n{}\n",
-        r#"{"id": "no-text", "published": "2024-03-10"}"#,
-        r#"{"id": "empty", "text": ""}"#
+        r#"{"id": "no-text", "published": "2024-03-10"}"#, r#"{"id": "empty", "text": ""}"#
     );
     fs::write(&input, content).expect("write input");
     let output = dir.join("events.jsonl");
@@ -371,7 +402,10 @@ fn invalid_utf8_file_is_reported_by_path() {
     let out = run(&[path_str(&input)]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "stderr: {err}");
-    assert!(err.contains(path_str(&input)), "stderr does not name the file: {err}");
+    assert!(
+        err.contains(path_str(&input)),
+        "stderr does not name the file: {err}"
+    );
     assert!(!err.contains("panicked"), "panic: {err}");
     let _ = fs::remove_dir_all(&dir);
 }
@@ -383,7 +417,10 @@ fn missing_path_is_reported_by_path() {
     let out = run(&[path_str(&input)]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "stderr: {err}");
-    assert!(err.contains(path_str(&input)), "stderr does not name the path: {err}");
+    assert!(
+        err.contains(path_str(&input)),
+        "stderr does not name the path: {err}"
+    );
     assert!(!err.contains("panicked"), "panic: {err}");
     let _ = fs::remove_dir_all(&dir);
 }
@@ -413,7 +450,10 @@ fn fifty_megabyte_line_is_refused_cleanly() {
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "stderr: {err}");
     assert!(!err.contains("panicked"), "panic: {err}");
-    assert!(err.contains(path_str(&input)), "stderr does not name the input: {err}");
+    assert!(
+        err.contains(path_str(&input)),
+        "stderr does not name the input: {err}"
+    );
     assert!(
         elapsed < Duration::from_secs(60),
         "a 50 MB line took {elapsed:?}"
@@ -438,7 +478,12 @@ fn csv_output_parses_with_the_expected_header() {
     let mut args = vec!["--format", "csv"];
     args.extend(inputs.iter().map(|p| path_str(p)));
     let out = run(&args);
-    assert!(out.status.success(), "exit {:?}: {}", out.status, stderr(&out));
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status,
+        stderr(&out)
+    );
     let text = String::from_utf8(out.stdout).expect("CSV is UTF-8");
     assert!(
         text.starts_with(CSV_HEADER_START),
@@ -454,8 +499,15 @@ fn csv_output_parses_with_the_expected_header() {
     let mut rows = 0;
     for record in reader.records() {
         let record = record.expect("CSV record parses");
-        assert_eq!(record.len(), header.len(), "row width differs from the header");
-        assert!(!record[event_type].is_empty(), "row without event type: {record:?}");
+        assert_eq!(
+            record.len(),
+            header.len(),
+            "row width differs from the header"
+        );
+        assert!(
+            !record[event_type].is_empty(),
+            "row without event type: {record:?}"
+        );
         rows += 1;
     }
     assert!(rows > 0, "no CSV rows: {text}");

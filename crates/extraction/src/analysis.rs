@@ -158,7 +158,8 @@ fn resolve_overlaps(mut hits: Vec<Hit>, lex: &Lexicons) -> Vec<Hit> {
             k.kind == h.kind
                 && k.start < h.end
                 && h.start < k.end
-                && !(h.kind == Kind::Marker && lex.markers[k.entry as usize].kind != lex.markers[h.entry as usize].kind)
+                && !(h.kind == Kind::Marker
+                    && lex.markers[k.entry as usize].kind != lex.markers[h.entry as usize].kind)
                 && !(h.kind == Kind::Place && k.start == h.start && k.end == h.end)
         });
         if same_kind_overlap {
@@ -173,7 +174,9 @@ fn resolve_overlaps(mut hits: Vec<Hit>, lex: &Lexicons) -> Vec<Hit> {
     };
     let actors: Vec<Hit> = kept
         .iter()
-        .filter(|h| h.kind == Kind::Actor && lex.actors[h.entry as usize].kind != ActorKind::Adjective)
+        .filter(|h| {
+            h.kind == Kind::Actor && lex.actors[h.entry as usize].kind != ActorKind::Adjective
+        })
         .copied()
         .collect();
     let words: Vec<Hit> = kept

@@ -145,9 +145,11 @@ pub fn find_mentions(a: &Analysis) -> Vec<Mention> {
                 sentence,
                 clause,
                 head,
-                previous_roles.as_ref(),
-                recent.as_ref(),
-                dated,
+                Told {
+                    previous: previous_roles.as_ref(),
+                    recent: recent.as_ref(),
+                    dated,
+                },
             );
             mentions.extend(found);
             if mentions.len() > first {
@@ -424,8 +426,14 @@ fn blocked(a: &Analysis, clause: Span, sentence: Span, head: &Hit) -> bool {
 fn negated(a: &Analysis, clause: Span, at: usize) -> bool {
     a.nearest_marker_before(clause, at, MarkerKind::Negation, 5)
         .is_some_and(|m| {
-            !a.hits_in(Span { start: m.end, end: at }, Kind::Trigger)
-                .any(|t| a.lex.triggers[t.entry as usize].strength >= 2)
+            !a.hits_in(
+                Span {
+                    start: m.end,
+                    end: at,
+                },
+                Kind::Trigger,
+            )
+            .any(|t| a.lex.triggers[t.entry as usize].strength >= 2)
         })
 }
 
@@ -436,16 +444,29 @@ fn clause_has_local_place(a: &Analysis, clause: Span) -> bool {
     })
 }
 
+/// What the document told before a clause, which the clause may lean on.
+struct Told<'m> {
+    /// Roles of the previous clause of the sentence.
+    previous: Option<&'m Roles>,
+    /// The last mention of the document.
+    recent: Option<&'m Mention>,
+    /// The date said for the last dated act, a few sentences back at most.
+    dated: Option<DateValue>,
+}
+
 fn mentions_of_clause(
     a: &Analysis,
     si: usize,
     sentence: Span,
     clause: &Clause,
     head: &Hit,
-    previous: Option<&Roles>,
-    recent: Option<&Mention>,
-    dated: Option<DateValue>,
+    told: Told,
 ) -> Vec<Mention> {
+    let Told {
+        previous,
+        recent,
+        dated,
+    } = told;
     let span = clause.span;
     let trigger = &a.lex.triggers[head.entry as usize];
     let weapons = weapons_of(a, span, trigger, head);
@@ -457,7 +478,10 @@ fn mentions_of_clause(
     let definite = a.text()[head.start..].starts_with("ال");
     let same_place_as = |m: &Mention| {
         let here: Vec<u32> = a.hits_in(span, Kind::Place).map(|h| h.entry).collect();
-        here.is_empty() || m.place.as_ref().is_some_and(|p| p.candidates.iter().any(|c| here.contains(c)))
+        here.is_empty()
+            || m.place
+                .as_ref()
+                .is_some_and(|p| p.candidates.iter().any(|c| here.contains(c)))
     };
     let (event_type, sub_event_type) = match recent {
         // "الهجوم" (definite), or a weaponless follow-up at the same place, is the act just
@@ -519,10 +543,7 @@ fn mentions_of_clause(
         actor2: roles.actor2,
         place,
         date,
-        weapons: weapons
-            .iter()
-            .map(|(w, s)| (w.to_string(), *s))
-            .collect(),
+        weapons: weapons.iter().map(|(w, s)| (w.to_string(), *s)).collect(),
         fatalities,
         injured,
         claimants: roles.claimants.clone(),
@@ -551,13 +572,17 @@ fn actor_told_before(
 ) -> Option<ActorMention> {
     let from = a.sentences[si.saturating_sub(ACTOR_SENTENCES)].start;
     let target = target.map(|t| &a.lex.actors[t.actor as usize]);
-    let whole = Span { start: from, end: before };
+    let whole = Span {
+        start: from,
+        end: before,
+    };
     a.hits_in(whole, Kind::Actor)
         .filter(|h| {
             let actor = &a.lex.actors[h.entry as usize];
-            let attacker_adjective =
-                actor.kind == ActorKind::Adjective && crate::roles::adjective_names_attacker(a, whole, h);
-            (actor.kind == ActorKind::Force || attacker_adjective) && !actor.id.starts_with("unidentified")
+            let attacker_adjective = actor.kind == ActorKind::Adjective
+                && crate::roles::adjective_names_attacker(a, whole, h);
+            (actor.kind == ActorKind::Force || attacker_adjective)
+                && !actor.id.starts_with("unidentified")
         })
         .map(|h| ActorMention {
             actor: resolve_refers(a, h.entry),
@@ -663,7 +688,10 @@ fn remote_if_site(
         .hits_in(clause, Kind::Place)
         .any(|h| a.lex.places[h.entry as usize].feature == Feature::Site);
     if event_type == "Battles" && !trigger.fixed && weapons.is_empty() && on_site {
-        return ("Explosions/Remote violence".into(), "Air/drone strike".into());
+        return (
+            "Explosions/Remote violence".into(),
+            "Air/drone strike".into(),
+        );
     }
     (event_type, sub_event_type)
 }
@@ -771,7 +799,13 @@ fn casualties(a: &Analysis, clause: Span) -> (Option<CountMention>, Option<Count
             return Some(n);
         }
         let next_casualty = a
-            .hits_in(Span { start: marker.end, end: clause.end }, Kind::Marker)
+            .hits_in(
+                Span {
+                    start: marker.end,
+                    end: clause.end,
+                },
+                Kind::Marker,
+            )
             .filter(|h| {
                 matches!(
                     a.lex.markers[h.entry as usize].kind,
@@ -819,7 +853,9 @@ fn target_places(a: &Analysis, clause: Span) -> Option<Vec<PlaceMention>> {
     let triggers: Vec<&Hit> = a.hits_in(clause, Kind::Trigger).collect();
     let near_trigger = |h: &Hit| {
         triggers.iter().any(|t| {
-            a.words_between(h.end, t.start).max(a.words_between(t.end, h.start)) <= PLACE_WORDS
+            a.words_between(h.end, t.start)
+                .max(a.words_between(t.end, h.start))
+                <= PLACE_WORDS
         })
     };
     for h in a
@@ -841,7 +877,10 @@ fn target_places(a: &Analysis, clause: Span) -> Option<Vec<PlaceMention>> {
         named.push((span, vec![h.entry], near, a.text()[at..].starts_with('و')));
     }
     // drop places whose every candidate was rejected by context checks above
-    let is_area = |c: &[u32]| c.iter().all(|&e| a.lex.places[e as usize].feature.is_area());
+    let is_area = |c: &[u32]| {
+        c.iter()
+            .all(|&e| a.lex.places[e as usize].feature.is_area())
+    };
     let mut targets: Vec<PlaceMention> = Vec::new();
     let has_local = named.iter().any(|(_, c, _, _)| !is_area(c));
     let mut listed: Vec<bool> = Vec::new();
@@ -901,7 +940,11 @@ fn target_places(a: &Analysis, clause: Span) -> Option<Vec<PlaceMention>> {
         })
         .collect();
     if groups.last().is_some_and(|&g| g > 1) {
-        let trigger_at = a.hits_in(clause, Kind::Trigger).map(|t| t.start).next().unwrap_or(clause.start);
+        let trigger_at = a
+            .hits_in(clause, Kind::Trigger)
+            .map(|t| t.start)
+            .next()
+            .unwrap_or(clause.start);
         let after = targets
             .iter()
             .zip(&groups)
@@ -910,9 +953,9 @@ fn target_places(a: &Analysis, clause: Span) -> Option<Vec<PlaceMention>> {
         let before = targets
             .iter()
             .zip(&groups)
-            .filter(|(t, _)| t.span.start < trigger_at)
-            .map(|(_, &g)| g)
-            .last();
+            .rev()
+            .find(|(t, _)| t.span.start < trigger_at)
+            .map(|(_, &g)| g);
         if let Some(chosen) = after.or(before) {
             let mut g = groups.iter();
             targets.retain(|_| g.next() == Some(&chosen));
@@ -920,8 +963,7 @@ fn target_places(a: &Analysis, clause: Span) -> Option<Vec<PlaceMention>> {
     }
     let whole_country = |t: &PlaceMention| {
         !t.near
-            && t
-                .candidates
+            && t.candidates
                 .iter()
                 .all(|&e| a.lex.places[e as usize].feature == Feature::Country)
     };
@@ -936,7 +978,10 @@ fn target_places(a: &Analysis, clause: Span) -> Option<Vec<PlaceMention>> {
 fn dateline(a: &Analysis, h: &Hit) -> bool {
     let line_start = a.text()[..h.start].rfind('\n').map_or(0, |i| i + 1);
     let opens_line = a.words_between(line_start, h.start) == 0;
-    let next = a.text()[h.end..].trim_start_matches([' ', '\u{a0}']).chars().next();
+    let next = a.text()[h.end..]
+        .trim_start_matches([' ', '\u{a0}'])
+        .chars()
+        .next();
     opens_line && matches!(next, Some('-' | '(' | ':' | '|' | '/'))
 }
 
@@ -963,8 +1008,14 @@ fn country_after(a: &Analysis, clause: Span, place: Span) -> Option<String> {
 fn place_accepted(a: &Analysis, clause: Span, h: &Hit) -> bool {
     let at = h.start - h.proclitic as usize;
     let same_span = |kind| {
-        a.hits_in(Span { start: h.start, end: h.end }, kind)
-            .any(|x: &Hit| x.start == h.start && x.end == h.end)
+        a.hits_in(
+            Span {
+                start: h.start,
+                end: h.end,
+            },
+            kind,
+        )
+        .any(|x: &Hit| x.start == h.start && x.end == h.end)
     };
     if same_span(Kind::Marker) || same_span(Kind::Trigger) || same_span(Kind::Weapon) {
         return false;
@@ -991,4 +1042,117 @@ fn place_accepted(a: &Analysis, clause: Span, h: &Hit) -> bool {
         .last()
         .is_some_and(|p| a.words_between(p.end, at) == 0);
     worded || after_place || (inside && place.feature == Feature::Town)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_lexicons;
+
+    fn mentions(text: &str, published: Option<&str>) -> (Analysis<'static>, Vec<Mention>) {
+        let published = published.and_then(Day::parse_iso);
+        let a = Analysis::new(text, published, test_lexicons());
+        let m = find_mentions(&a);
+        (a, m)
+    }
+
+    fn actor(a: &Analysis, m: Option<ActorMention>) -> String {
+        m.map_or(String::new(), |m| {
+            a.lex.actors[m.actor as usize].name.clone()
+        })
+    }
+
+    fn place(a: &Analysis, m: &Mention) -> String {
+        let p = m.place.as_ref().expect("a place");
+        a.text()[p.span.start..p.span.end].to_string()
+    }
+
+    #[test]
+    fn drone_strike_with_attacker_target_place_and_date() {
+        let (a, m) = mentions(
+            "قصفت طائرة مسيرة تركية أمس سيارة تابعة لقوات سوريا الديمقراطية في بلدة القحطانية بريف الحسكة.",
+            Some("2023-02-22"),
+        );
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert_eq!(m[0].sub_event_type, "Air/drone strike");
+        assert_eq!(actor(&a, m[0].actor1), "Military Forces of Turkey");
+        assert_eq!(actor(&a, m[0].actor2), "Syrian Democratic Forces (SDF)");
+        assert_eq!(place(&a, &m[0]), "القحطانيه");
+        assert_eq!(m[0].date.first, Day::new(2023, 2, 21));
+        assert_eq!(m[0].date.precision, "day");
+    }
+
+    #[test]
+    fn threats_statistics_and_denials_are_not_events() {
+        for text in [
+            "توعدت الولايات المتحدة بالرد على أي هجوم يستهدف قواتها في قاعدة عين الأسد.",
+            "نفذت الفصائل 60 هجوما على القواعد الأمريكية في سوريا والعراق منذ عام 2022.",
+            "لم يسجل أي استهداف لقاعدة عين الأسد خلال الليل.",
+        ] {
+            let (_, m) = mentions(text, Some("2024-01-10"));
+            assert!(m.is_empty(), "{text}: {m:?}");
+        }
+    }
+
+    #[test]
+    fn each_listed_town_is_one_event() {
+        let (a, m) = mentions(
+            "شنت طائرات حربية روسية غارات على بلدات جسر الشغور وإنب وسرمانية في ريف إدلب.",
+            None,
+        );
+        let places: Vec<String> = m.iter().map(|x| place(&a, x)).collect();
+        assert_eq!(places, ["جسر الشغور", "انب", "سرمانيه"]);
+        assert!(m
+            .iter()
+            .all(|x| actor(&a, x.actor1) == "Military Forces of Russia"));
+    }
+
+    #[test]
+    fn casualties_as_counts_and_ranges() {
+        let (_, m) = mentions(
+            "أسفر قصف صاروخي على مدينة الحديدة عن مقتل أربعة مدنيين وإصابة ما لا يقل عن عشرة آخرين.",
+            None,
+        );
+        assert_eq!(m.len(), 1, "{m:?}");
+        let (f, i) = (m[0].fatalities.unwrap(), m[0].injured.unwrap());
+        assert_eq!((f.min, f.max), (4, 4));
+        assert_eq!(i.min, 10);
+        assert_eq!(m[0].sub_event_type, "Shelling/artillery/missile attack");
+    }
+
+    #[test]
+    fn the_answer_links_to_the_act_it_answers() {
+        let (a, m) = mentions(
+            "استهدف هجوم بطائرة مسيرة قاعدة التنف أول أمس الخميس.\nوردا على ذلك قصفت طائرات أميركية مواقع للميليشيات في مدينة الميادين.",
+            Some("2024-01-20"),
+        );
+        assert_eq!(m.len(), 2, "{m:?}");
+        assert_eq!(place(&a, &m[0]), "قاعده التنف");
+        assert_eq!(m[0].date.first, Day::new(2024, 1, 18));
+        assert_eq!(
+            actor(&a, m[1].actor1),
+            "Military Forces of the United States"
+        );
+        assert_eq!(m[1].responds_to, [0]);
+    }
+
+    #[test]
+    fn related_headlines_give_nothing() {
+        let (_, m) = mentions(
+            "قصفت طائرات حربية مواقع في مدينة البوكمال.\nمقالات ذات صلة\nغارات على حمص\nقصف مدفعي على إدلب",
+            None,
+        );
+        assert_eq!(m.len(), 1, "{m:?}");
+    }
+
+    #[test]
+    fn passive_report_names_the_target() {
+        let (a, m) = mentions(
+            "تعرضت قاعدة حرير في محافظة أربيل لهجوم بطائرة مسيرة مفخخة.",
+            None,
+        );
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert_eq!(place(&a, &m[0]), "قاعده حرير");
+        assert!(m[0].actor1.is_none(), "{:?}", actor(&a, m[0].actor1));
+    }
 }

@@ -81,7 +81,6 @@ pub fn assign_roles(a: &Analysis, clause: Span, head: &Hit, event_type: &str) ->
     roles
 }
 
-
 /// An adjective after a trigger or weapon names who acted (غارات أميركية); after a target
 /// noun or site it names whose the target was (القواعد الأمريكية); elsewhere it says nothing
 /// about the act (الرئيس الأمريكي).
@@ -141,10 +140,20 @@ fn force_vote(a: &Analysis, clause: Span, head: &Hit, h: &Hit, attributed: bool)
     if let Some(between) = between_word(a, clause, head) {
         if at > between {
             let first = a
-                .hits_in(Span { start: between, end: clause.end }, Kind::Actor)
+                .hits_in(
+                    Span {
+                        start: between,
+                        end: clause.end,
+                    },
+                    Kind::Actor,
+                )
                 .next()
                 .is_some_and(|x| x.start == h.start);
-            return if first { (Role::Actor1, 4) } else { (Role::Actor2, 4) };
+            return if first {
+                (Role::Actor1, 4)
+            } else {
+                (Role::Actor2, 4)
+            };
         }
     }
     if a.marker_before(clause, at, MarkerKind::Agent, 2) {

@@ -139,9 +139,14 @@ mod tests {
     #[test]
     fn names_file_and_line_in_errors() {
         let text = "name\tcount\nx\tmany\n";
-        let err = parse("t.tsv", text, &["name"], |r| r.number::<u32>("count").map(|_| ()))
-            .unwrap_err();
-        assert_eq!(err.to_string(), "t.tsv:2: `count` is not a number: \"many\"");
+        let err = parse("t.tsv", text, &["name"], |r| {
+            r.number::<u32>("count").map(|_| ())
+        })
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "t.tsv:2: `count` is not a number: \"many\""
+        );
         let err = parse("t.tsv", "other\n", &["name"], |_| Ok(())).unwrap_err();
         assert!(err.message.contains("lacks column `name`"));
     }

@@ -4,9 +4,9 @@ pub mod event;
 
 pub use event::{ActorRef, Event, EventDate, Evidence, Location, Range, Source};
 
+use rasid_extraction::Document;
 use rasid_lexicons::Lexicons;
 use rasid_resolution::geocode::km;
-use rasid_extraction::Document;
 use rasid_resolution::{resolve_document, ResolvedActor, ResolvedMention};
 use rasid_text::Day;
 use std::collections::HashMap;
@@ -120,7 +120,11 @@ fn compatible(a: &ResolvedMention, b: &ResolvedMention, same_doc: bool, lex: &Le
 /// Within one document, a mention placing an act only roughly (a headline's "شرقي سوريا",
 /// "قرب الحسكة") is the same act as the one finer event it agrees with, told elsewhere in
 /// the document; when several finer events would fit, it stays apart.
-fn join_coarse_mentions(all: &[(usize, &ResolvedMention)], clusters: &mut UnionFind, lex: &Lexicons) {
+fn join_coarse_mentions(
+    all: &[(usize, &ResolvedMention)],
+    clusters: &mut UnionFind,
+    lex: &Lexicons,
+) {
     for (i, (doc, coarse)) in all.iter().enumerate() {
         if coarse.place.precision < 2 {
             continue;
@@ -402,6 +406,77 @@ impl UnionFind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn lex() -> &'static Lexicons {
+        static LEX: std::sync::OnceLock<Lexicons> = std::sync::OnceLock::new();
+        LEX.get_or_init(|| Lexicons::embedded().expect("embedded lexicons"))
+    }
+
+    fn doc(id: &str, published: &str, text: &str) -> Document {
+        Document {
+            id: id.into(),
+            text: text.into(),
+            url: None,
+            outlet: None,
+            published: Day::parse_iso(published),
+        }
+    }
+
+    #[test]
+    fn two_reports_of_one_act_are_one_event() {
+        let docs = [
+            doc("a", "2024-01-20", "قصفت طائرة مسيرة مجهولة أمس مستودعا للأسلحة في مدينة الميادين."),
+            doc("b", "2024-01-20", "أفادت مصادر محلية بأن طائرة مسيرة استهدفت أمس مستودعا في الميادين بريف دير الزور، ما أدى إلى مقتل عنصرين."),
+        ];
+        let events = extract_events(&docs, lex());
+        assert_eq!(events.len(), 1, "{events:#?}");
+        assert_eq!(events[0].docs, ["a", "b"]);
+        assert_eq!(events[0].fatalities, Some(Range { min: 2, max: 2 }));
+        assert_eq!(events[0].date.start.as_deref(), Some("2024-01-19"));
+    }
+
+    #[test]
+    fn different_weapons_at_one_place_stay_apart_across_reports() {
+        let docs = [
+            doc(
+                "a",
+                "2024-01-20",
+                "قصفت طائرات حربية أمس مواقع في مدينة الميادين.",
+            ),
+            doc("b", "2024-01-20", "سقطت قذائف هاون أمس على مدينة الميادين."),
+        ];
+        let events = extract_events(&docs, lex());
+        assert_eq!(events.len(), 2, "{events:#?}");
+    }
+
+    #[test]
+    fn ids_do_not_depend_on_input_order() {
+        let docs = vec![
+            doc(
+                "a",
+                "2024-01-20",
+                "قصفت طائرات حربية أمس مواقع في مدينة الميادين.",
+            ),
+            doc(
+                "b",
+                "2024-01-21",
+                "استهدف هجوم بطائرة مسيرة قاعدة التنف اليوم.",
+            ),
+        ];
+        let mut forward: Vec<String> = extract_events(&docs, lex())
+            .into_iter()
+            .map(|e| e.id)
+            .collect();
+        let reversed: Vec<Document> = docs.into_iter().rev().collect();
+        let mut backward: Vec<String> = extract_events(&reversed, lex())
+            .into_iter()
+            .map(|e| e.id)
+            .collect();
+        forward.sort();
+        backward.sort();
+        assert_eq!(forward, backward);
+        assert_eq!(forward.len(), 2);
+    }
 
     #[test]
     fn hash_is_stable() {

@@ -82,7 +82,10 @@ fn own_votes(lex: &Lexicons, candidates: &[u32]) -> HashMap<String, f64> {
     distinct.sort_unstable();
     distinct.dedup();
     let share = 1.0 / distinct.len().max(1) as f64;
-    distinct.into_iter().map(|c| (c.to_string(), share)).collect()
+    distinct
+        .into_iter()
+        .map(|c| (c.to_string(), share))
+        .collect()
 }
 
 /// The chosen gazetteer entry and the ACLED geo precision of the event placed there.
@@ -102,7 +105,12 @@ pub fn geocode(lex: &Lexicons, mention: &PlaceMention, doc: &DocumentPlaces) -> 
     let hint = mention.country_hint.as_deref();
     let scored = |e: u32| {
         let p = &lex.places[e as usize];
-        score(p, &context, doc) + if hint == Some(p.country.as_str()) { 8.0 } else { 0.0 }
+        score(p, &context, doc)
+            + if hint == Some(p.country.as_str()) {
+                8.0
+            } else {
+                0.0
+            }
     };
     // a town in a country the rest of the document is not about is another place of that
     // name (or a common word); countries, provinces, sites and big cities stand on their own
@@ -121,7 +129,8 @@ pub fn geocode(lex: &Lexicons, mention: &PlaceMention, doc: &DocumentPlaces) -> 
                 Feature::Country | Feature::Site | Feature::Region
             ) || p.population >= 1_000_000
                 || (!firmly_elsewhere
-                    && (p.population >= 10_000 || matches!(p.feature, Feature::City | Feature::Admin1)));
+                    && (p.population >= 10_000
+                        || matches!(p.feature, Feature::City | Feature::Admin1)));
             stands_alone
                 || hint == Some(p.country.as_str())
                 || doc.share_without(&p.country, &own) > 0.0
@@ -187,7 +196,15 @@ pub fn km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
 mod tests {
     use super::*;
 
-    fn place(id: &str, country: &str, admin1: &str, feature: Feature, pop: u64, lat: f64, lon: f64) -> Place {
+    fn place(
+        id: &str,
+        country: &str,
+        admin1: &str,
+        feature: Feature,
+        pop: u64,
+        lat: f64,
+        lon: f64,
+    ) -> Place {
         Place {
             id: id.into(),
             names_ar: vec![],
@@ -206,7 +223,15 @@ mod tests {
     fn context_of_a_province_picks_the_place_inside_it() {
         let erbil = place("erbil", "IQ", "Erbil", Feature::City, 900_000, 36.19, 44.01);
         let harir_iq = place("harir-iq", "IQ", "Erbil", Feature::Town, 3000, 36.54, 44.35);
-        let harir_sy = place("harir-sy", "SY", "Al-Hasakah", Feature::Village, 500, 36.6, 41.2);
+        let harir_sy = place(
+            "harir-sy",
+            "SY",
+            "Al-Hasakah",
+            Feature::Village,
+            500,
+            36.6,
+            41.2,
+        );
         let doc = DocumentPlaces::default();
         assert!(score(&harir_iq, &[&erbil], &doc) > score(&harir_sy, &[&erbil], &doc));
     }

@@ -118,9 +118,14 @@ fn fill_from_context(mentions: &mut [Mention], lex: &Lexicons) {
             m.actor1 = recent
                 .filter(|p| p.event_type == m.event_type)
                 .find_map(|p| p.actor1)
-                .filter(|a| target.is_none_or(|t| !lex.same_side(&lex.actors[a.actor as usize], t)));
+                .filter(|a| {
+                    target.is_none_or(|t| !lex.same_side(&lex.actors[a.actor as usize], t))
+                });
         }
-        if m.actor1.is_none() && m.event_type != "Protests" && m.event_type != "Strategic developments" {
+        if m.actor1.is_none()
+            && m.event_type != "Protests"
+            && m.event_type != "Strategic developments"
+        {
             m.actor1 = lex
                 .actors
                 .iter()
@@ -164,7 +169,9 @@ fn resolve_mention(
     for (_, s) in &m.weapons {
         add("weapon", *s);
     }
-    let actor = |am: Option<rasid_extraction::ActorMention>, field, add: &mut dyn FnMut(&'static str, Span)| {
+    let actor = |am: Option<rasid_extraction::ActorMention>,
+                 field,
+                 add: &mut dyn FnMut(&'static str, Span)| {
         am.map(|x| {
             add(field, x.span);
             canonical(lex, x.actor, surface(x.span))
@@ -222,7 +229,10 @@ pub fn canonical(lex: &Lexicons, entry: u32, surface: String) -> ResolvedActor {
     let actor: &Actor = &lex.actors[entry as usize];
     let mut parents = Vec::new();
     let mut parent = actor.parent.as_str();
-    while let Some(p) = (!parent.is_empty()).then(|| lex.actor_by_id(parent)).flatten() {
+    while let Some(p) = (!parent.is_empty())
+        .then(|| lex.actor_by_id(parent))
+        .flatten()
+    {
         if parents.contains(&p.name) || parents.len() > 8 {
             break;
         }

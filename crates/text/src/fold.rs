@@ -151,7 +151,10 @@ mod tests {
     fn maps_back_to_original_characters() {
         let original = "قَصَفَتْ طائرةٌ البلدة";
         let f = fold(original);
-        let at = f.text.find("طائره").unwrap_or_else(|| f.text.find("طايره").unwrap());
+        let at = f
+            .text
+            .find("طائره")
+            .unwrap_or_else(|| f.text.find("طايره").unwrap());
         let (s, e) = f.original_span(at, at + "طايره".len());
         let chars: Vec<char> = original.chars().collect();
         let span: String = chars[s..e].iter().collect();

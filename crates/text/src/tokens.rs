@@ -48,14 +48,12 @@ pub fn tokens(text: &str) -> Vec<Token> {
 /// (folded forms): conjunctions و ف, prepositions ب ل ك, the article ال, the future س,
 /// and their combinations.
 pub const PROCLITICS: &[&str] = &[
-    "و", "ف", "ب", "ل", "ك", "س", "ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وب",
-    "فب", "ول", "فل", "وك", "فك", "وس", "فس", "وبال", "فبال", "وكال", "وللل",
+    "و", "ف", "ب", "ل", "ك", "س", "ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وب", "فب",
+    "ول", "فل", "وك", "فك", "وس", "فس", "وبال", "فبال", "وكال", "وللل",
 ];
 
 /// Enclitic pronouns that may follow a verb or noun (folded forms).
-pub const ENCLITICS: &[&str] = &[
-    "ه", "ها", "هم", "هما", "هن", "ك", "كم", "نا", "ني", "ي",
-];
+pub const ENCLITICS: &[&str] = &["ه", "ها", "هم", "هما", "هن", "ك", "كم", "نا", "ني", "ي"];
 
 /// Start of the word containing byte `pos`.
 pub fn word_start(text: &str, pos: usize) -> usize {
