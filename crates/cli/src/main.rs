@@ -101,7 +101,7 @@ fn extract(
         return ExitCode::from(2);
     }
     eprintln!(
-        "rasid: {} documents read, {} failed, {} events",
+        "rasid: {} documents read, {} input problems, {} events",
         docs.len(),
         errors.len(),
         events.len()

@@ -139,7 +139,7 @@ pub fn find_mentions(a: &Analysis) -> Vec<Mention> {
                 .take_while(|m| si - m.sentence <= DATE_SENTENCES)
                 .find(|m| !m.background && m.date.span.is_some())
                 .map(|m| m.date);
-            let found = mentions_of_clause(
+            let told = mentions_of_clause(
                 a,
                 si,
                 sentence,
@@ -151,6 +151,13 @@ pub fn find_mentions(a: &Analysis) -> Vec<Mention> {
                     dated,
                 },
             );
+            let found = match told {
+                Told2::Acts(found) => found,
+                more => {
+                    enrich_last(a, &mut mentions, more);
+                    Vec::new()
+                }
+            };
             mentions.extend(found);
             if mentions.len() > first {
                 previous_roles = Some(Roles {
@@ -408,8 +415,15 @@ fn blocked(a: &Analysis, clause: Span, sentence: Span, head: &Hit) -> bool {
         return true;
     }
     // "78 هجوما", "291 عملية": counted acts are a statistic
+    let in_date = |c: &rasid_text::numbers::Count| {
+        a.dates.iter().any(|d| d.start <= c.start && c.end <= d.end)
+    };
     let counted = a.counts.iter().any(|c| {
-        c.min >= 5 && c.end <= at && a.words_between(c.end, at) == 0 && c.start >= clause.start
+        c.min >= 5
+            && c.end <= at
+            && a.words_between(c.end, at) == 0
+            && c.start >= clause.start
+            && !in_date(c)
     });
     if counted {
         return true;
@@ -454,6 +468,18 @@ struct Told<'m> {
     dated: Option<DateValue>,
 }
 
+/// What a clause told: new acts, or more about an act already told.
+enum Told2 {
+    Acts(Vec<Mention>),
+    /// "وأسفر القصف عن مقتل…", "وتبنت المقاومة الهجوم": casualties and claims of an act
+    /// told before.
+    More {
+        fatalities: Option<CountMention>,
+        injured: Option<CountMention>,
+        claimed_by: Option<ActorMention>,
+    },
+}
+
 fn mentions_of_clause(
     a: &Analysis,
     si: usize,
@@ -461,7 +487,7 @@ fn mentions_of_clause(
     clause: &Clause,
     head: &Hit,
     told: Told,
-) -> Vec<Mention> {
+) -> Told2 {
     let Told {
         previous,
         recent,
@@ -527,13 +553,18 @@ fn mentions_of_clause(
     }
     let (fatalities, injured) = casualties(a, span);
     let Some(places) = target_places(a, span) else {
-        return Vec::new();
+        return Told2::Acts(Vec::new());
     };
     // "في مناطق الاستهداف": a definite act noun with no place or weapon of its own refers
     // back to an act already told
     let own_weapon = weapons.iter().any(|(_, s)| *s != Span::of(head));
     if places.is_empty() && definite && !own_weapon && trigger.pos != Pos::Verb {
-        return Vec::new();
+        let claimed = a.markers_in(sentence, MarkerKind::Claim).next().is_some();
+        return Told2::More {
+            fatalities,
+            injured,
+            claimed_by: roles.actor1.filter(|_| claimed),
+        };
     }
     let make = |place: Option<PlaceMention>| Mention {
         event_type: event_type.clone(),
@@ -551,10 +582,42 @@ fn mentions_of_clause(
         background,
         sentence: si,
     };
-    if places.is_empty() {
+    Told2::Acts(if places.is_empty() {
         vec![make(None)]
     } else {
         places.into_iter().map(|p| make(Some(p))).collect()
+    })
+}
+
+/// Adds what a back-reference told to the last act told: casualties it lacks, and the
+/// claimant of responsibility when its attacker is unknown.
+fn enrich_last(a: &Analysis, mentions: &mut [Mention], more: Told2) {
+    let Told2::More {
+        fatalities,
+        injured,
+        claimed_by,
+    } = more
+    else {
+        return;
+    };
+    let Some(last) = mentions.iter_mut().rev().find(|m| !m.background) else {
+        return;
+    };
+    if last.fatalities.is_none() {
+        last.fatalities = fatalities;
+    }
+    if last.injured.is_none() {
+        last.injured = injured;
+    }
+    let unknown = last.actor1.is_none_or(|x| {
+        a.lex.actors[x.actor as usize]
+            .id
+            .starts_with("unidentified")
+    });
+    if unknown {
+        if let Some(c) = claimed_by.filter(|c| Some(c.actor) != last.actor2.map(|t| t.actor)) {
+            last.actor1 = Some(c);
+        }
     }
 }
 
@@ -825,7 +888,9 @@ fn casualties(a: &Analysis, clause: Span) -> (Option<CountMention>, Option<Count
                 && c.start >= clause.start
                 && a.words_between(c.end, marker.start) <= 2
         });
-        if let Some(c) = after.or(before) {
+        // "3 قتلى" (number then noun) is the tightest reading
+        let adjacent = before.filter(|c| a.words_between(c.end, marker.start) == 0);
+        if let Some(c) = adjacent.or(after).or(before) {
             if c.min < 100_000 {
                 return Some(CountMention {
                     min: c.min,

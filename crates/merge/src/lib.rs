@@ -97,10 +97,12 @@ pub fn merge(docs: &[DocumentMentions], lex: &Lexicons) -> Vec<Event> {
 /// documents the evidence must agree positively: overlapping known dates (or, when one is
 /// unknown, the same named attacker) and no conflicting weapons.
 fn compatible(a: &ResolvedMention, b: &ResolvedMention, same_doc: bool, lex: &Lexicons) -> bool {
+    // within a document, a date only assumed (the publication day) yields to a date said
+    let assumed = same_doc && (a.date.span.is_none() || b.date.span.is_none());
     let base = a.event_type == b.event_type
         && a.sub_event_type == b.sub_event_type
         && same_place(a, b)
-        && dates_overlap(a, b)
+        && (assumed || dates_overlap(a, b))
         && actors_compatible(a.actor1.as_ref(), b.actor1.as_ref(), lex)
         && actors_compatible(a.actor2.as_ref(), b.actor2.as_ref(), lex);
     if !base || same_doc {
@@ -286,10 +288,13 @@ fn build_event(
     }
 }
 
-/// Day-precise reports win over ranges and defaults; ranges widen to cover every report.
+/// Dates said in the text win over dates assumed from publication, day-precise ones over
+/// ranges; ranges widen to cover every report.
 fn merged_date(members: &[(usize, &ResolvedMention)]) -> EventDate {
+    let said = members.iter().any(|(_, m)| m.date.span.is_some());
     let known: Vec<_> = members
         .iter()
+        .filter(|(_, m)| !said || m.date.span.is_some())
         .filter_map(|(_, m)| Some((m.date.first?, m.date.last?, m.date.precision)))
         .collect();
     let best: Vec<_> = match known.iter().filter(|k| k.2 == "day").count() {
