@@ -22,20 +22,8 @@ impl DocumentPlaces {
     ) -> Self {
         let mut countries: HashMap<String, f64> = HashMap::new();
         for candidates in place_candidates {
-            let mut distinct: Vec<&str> = candidates
-                .iter()
-                .map(|&c| &lex.places[c as usize])
-                .filter(|p| !matches!(p.feature, Feature::Village | Feature::Neighbourhood))
-                .map(|p| p.country.as_str())
-                .collect();
-            if distinct.is_empty() {
-                continue;
-            }
-            distinct.sort_unstable();
-            distinct.dedup();
-            let share = 1.0 / distinct.len().max(1) as f64;
-            for c in distinct {
-                *countries.entry(c.to_string()).or_default() += share;
+            for (country, share) in own_votes(lex, candidates) {
+                *countries.entry(country).or_default() += share;
             }
         }
         for c in actor_countries.filter(|c| !c.is_empty()) {
@@ -71,7 +59,8 @@ impl DocumentPlaces {
 /// Votes for other countries above which an unsupported city is doubted.
 const STRONG_EVIDENCE: f64 = 3.0;
 
-/// The votes one place mention added to the document's countries (see `DocumentPlaces::new`).
+/// The votes one place mention gives the document's countries: one in all, shared among the
+/// countries of its candidates (villages excluded).
 fn own_votes(lex: &Lexicons, candidates: &[u32]) -> HashMap<String, f64> {
     let mut distinct: Vec<&str> = candidates
         .iter()
