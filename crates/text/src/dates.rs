@@ -7,7 +7,7 @@
 //! are still returned, with `first` and `last` set to `None`.
 
 use crate::day::{last_day_of_month, Day};
-use crate::numbers::{digit_chain, glued_before, Words, BARE, CONJ, PREP};
+use crate::numbers::{digit_chain, ends_with_word_of, glued_before, Words, BARE, CONJ, PREP};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Precision {
@@ -51,8 +51,18 @@ pub fn find_dates(folded: &str, published: Option<Day>) -> Vec<DateMention> {
         published,
     };
     let mut out = Vec::new();
+    let next_anchor = cx.w.next_anchors(is_anchor);
     let mut i = 0;
     while i < cx.w.len() {
+        // no date word close ahead: jump to where one comes into reach
+        match next_anchor[i] {
+            None => break,
+            Some(a) if a > i + ANCHOR_REACH => {
+                i = a - ANCHOR_REACH;
+                continue;
+            }
+            Some(_) => {}
+        }
         let best = MATCHERS.iter().filter_map(|m| m(&cx, i)).fold(
             None,
             |best: Option<Found>, f| match best {
@@ -69,6 +79,44 @@ pub fn find_dates(folded: &str, published: Option<Day>) -> Vec<DateMention> {
         }
     }
     out
+}
+
+/// Every date expression has an anchor word (a digit, a month or weekday name, a relative
+/// day word, a year or ordinal word) within its first words ("بعد منتصف ليل الخميس"): the
+/// matchers need only run this close before one.
+const ANCHOR_REACH: usize = 5;
+
+/// For each word, the index of the first anchor word at or after it.
+fn anchors(w: &Words) -> Vec<Option<usize>> {
+    let mut next = vec![None; w.len() + 1];
+    for i in (0..w.len()).rev() {
+        next[i] = if is_anchor(w.word(i)) {
+            Some(i)
+        } else {
+            next[i + 1]
+        };
+    }
+    next
+}
+
+/// A digit, or a word of the date tables behind up to three proclitic letters.
+fn is_anchor(word: &str) -> bool {
+    static WORDS: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        let phrases = MONTHS
+            .iter()
+            .map(|m| m.0)
+            .chain(WEEKDAYS.iter().map(|d| d.0))
+            .chain(RELATIVE.iter().map(|r| r.0))
+            .chain(MONTH_PERIODS.iter().map(|p| p.0))
+            .chain(YEAR_PERIODS.iter().map(|p| p.0))
+            .chain(ORDINALS.iter().map(|o| o.0))
+            .chain(YEAR_WORDS.iter().copied())
+            .chain(["يوم", "شهر", "الشهر"]);
+        phrases.flat_map(|p| p.split(' ')).collect()
+    });
+    word.bytes().any(|b| b.is_ascii_digit()) || ends_with_word_of(word, words)
 }
 
 /// Days after publication that a date without a year may still fall on.

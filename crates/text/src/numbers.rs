@@ -25,8 +25,18 @@ pub struct Count {
 pub fn find_counts(folded: &str) -> Vec<Count> {
     let w = Words::new(folded);
     let mut out = Vec::new();
+    let next_anchor = w.next_anchors(is_number_word);
     let mut i = 0;
     while i < w.len() {
+        // no digit or number word close ahead: jump to where one comes into reach
+        match next_anchor[i] {
+            None => break,
+            Some(a) if a > i + ANCHOR_REACH => {
+                i = a - ANCHOR_REACH;
+                continue;
+            }
+            Some(_) => {}
+        }
         match count_at(&w, i) {
             Some(q) => {
                 out.push(q.count());
@@ -36,6 +46,41 @@ pub fn find_counts(folded: &str) -> Vec<Count> {
         }
     }
     out
+}
+
+/// A count has its digits or number word within its first words ("ما لا يقل عن 40").
+const ANCHOR_REACH: usize = 5;
+
+/// A digit, or a number word of the tables behind up to three proclitic letters.
+fn is_number_word(word: &str) -> bool {
+    static WORDS: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        let phrases = UNITS
+            .iter()
+            .map(|u| u.0)
+            .chain(TEEN_UNITS.iter().map(|u| u.0))
+            .chain(TENS.iter().map(|u| u.0))
+            .chain(HUNDREDS.iter().map(|u| u.0))
+            .chain(HUNDRED_UNITS.iter().map(|u| u.0))
+            .chain(MULTS.iter().map(|u| u.0))
+            .chain(VAGUE.iter().map(|u| u.0))
+            .chain(TEN.iter().copied())
+            .chain(HUNDRED.iter().copied())
+            // quantifiers handled in code rather than tables
+            .chain(["عده", "عدد", "عددا", "بضع", "بضعه"]);
+        phrases.flat_map(|p| p.split(' ')).collect()
+    });
+    word.bytes().any(|b| b.is_ascii_digit()) || ends_with_word_of(word, words)
+}
+
+/// Whether `word` ends with one of `words` (behind proclitics, or glued as in ثلاثمئة; with
+/// ال restored after لـ).
+pub(crate) fn ends_with_word_of(word: &str, words: &std::collections::HashSet<&str>) -> bool {
+    word.char_indices().any(|(at, _)| {
+        let rest = &word[at..];
+        words.contains(rest) || (at > 0 && words.contains(format!("ال{rest}").as_str()))
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -112,6 +157,12 @@ impl<'a> Words<'a> {
         if t.is_empty() {
             return None;
         }
+        // a proclitic only ever precedes the word: the word must end the token (less the alef
+        // that لـ assimilates), which rules out almost every candidate at once
+        let bare = word.strip_prefix('ا');
+        if !(t.ends_with(word) || bare.is_some_and(|b| t.ends_with(b))) {
+            return None;
+        }
         procs.iter().find_map(|p| {
             let rest = t.strip_prefix(p)?;
             let assimilated = p.ends_with('ل') && word.strip_prefix('ا') == Some(rest);
@@ -119,13 +170,26 @@ impl<'a> Words<'a> {
         })
     }
 
+    /// For each word, the index of the first word at or after it that `is_anchor` accepts.
+    pub fn next_anchors(&self, is_anchor: fn(&str) -> bool) -> Vec<Option<usize>> {
+        let mut next = vec![None; self.len() + 1];
+        for i in (0..self.len()).rev() {
+            next[i] = if is_anchor(self.word(i)) {
+                Some(i)
+            } else {
+                next[i + 1]
+            };
+        }
+        next
+    }
+
     /// Space-separated `phrase` from word `i` on, its first word behind one of `procs`:
     /// (start byte, index of the next word).
     pub fn phrase(&self, i: usize, phrase: &str, procs: &[&str]) -> Option<(usize, usize)> {
-        let mut parts = phrase.split(' ');
-        let start = self.clitic(i, parts.next()?, procs)?;
+        let (first, rest) = phrase.split_once(' ').unwrap_or((phrase, ""));
+        let start = self.clitic(i, first, procs)?;
         let mut j = i + 1;
-        for part in parts {
+        for part in rest.split(' ').filter(|p| !p.is_empty()) {
             if !self.adjacent(j) || self.word(j) != part {
                 return None;
             }
