@@ -86,19 +86,6 @@ pub fn find_dates(folded: &str, published: Option<Day>) -> Vec<DateMention> {
 /// matchers need only run this close before one.
 const ANCHOR_REACH: usize = 5;
 
-/// For each word, the index of the first anchor word at or after it.
-fn anchors(w: &Words) -> Vec<Option<usize>> {
-    let mut next = vec![None; w.len() + 1];
-    for i in (0..w.len()).rev() {
-        next[i] = if is_anchor(w.word(i)) {
-            Some(i)
-        } else {
-            next[i + 1]
-        };
-    }
-    next
-}
-
 /// A digit, or a word of the date tables behind up to three proclitic letters.
 fn is_anchor(word: &str) -> bool {
     static WORDS: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
