@@ -7,7 +7,7 @@
 //! are still returned, with `first` and `last` set to `None`.
 
 use crate::day::{last_day_of_month, Day};
-use crate::numbers::{digit_chain, ends_with_word_of, glued_before, Words, BARE, CONJ, PREP};
+use crate::numbers::{digit_chain, glued_before, WordSet, Words, BARE, CONJ, PREP};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Precision {
@@ -82,28 +82,25 @@ pub fn find_dates(folded: &str, published: Option<Day>) -> Vec<DateMention> {
 }
 
 /// Every date expression has an anchor word (a digit, a month or weekday name, a relative
-/// day word, a year or ordinal word) within its first words ("بعد منتصف ليل الخميس"): the
-/// matchers need only run this close before one.
-const ANCHOR_REACH: usize = 5;
+/// day or period word; ordinals, يوم and عام always come with one of these) within its
+/// first words ("بعد منتصف ليل الخميس"): the matchers need only run this close before one.
+const ANCHOR_REACH: usize = 4;
 
-/// A digit, or a word of the date tables behind up to three proclitic letters.
+/// A digit, or a word of the date tables behind proclitics.
 fn is_anchor(word: &str) -> bool {
-    static WORDS: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
-        std::sync::OnceLock::new();
+    static WORDS: std::sync::OnceLock<WordSet> = std::sync::OnceLock::new();
     let words = WORDS.get_or_init(|| {
-        let phrases = MONTHS
-            .iter()
-            .map(|m| m.0)
-            .chain(WEEKDAYS.iter().map(|d| d.0))
-            .chain(RELATIVE.iter().map(|r| r.0))
-            .chain(MONTH_PERIODS.iter().map(|p| p.0))
-            .chain(YEAR_PERIODS.iter().map(|p| p.0))
-            .chain(ORDINALS.iter().map(|o| o.0))
-            .chain(YEAR_WORDS.iter().copied())
-            .chain(["يوم", "شهر", "الشهر"]);
-        phrases.flat_map(|p| p.split(' ')).collect()
+        WordSet::new(
+            MONTHS
+                .iter()
+                .map(|m| m.0)
+                .chain(WEEKDAYS.iter().map(|d| d.0))
+                .chain(RELATIVE.iter().map(|r| r.0))
+                .chain(MONTH_PERIODS.iter().map(|p| p.0))
+                .chain(YEAR_PERIODS.iter().map(|p| p.0)),
+        )
     });
-    word.bytes().any(|b| b.is_ascii_digit()) || ends_with_word_of(word, words)
+    word.bytes().any(|b| b.is_ascii_digit()) || words.has_word_in(word)
 }
 
 /// Days after publication that a date without a year may still fall on.

@@ -5,6 +5,8 @@
 //! Also home of the small word cursor [`Words`] that `dates` shares.
 
 use crate::tokens::{tokens, Token};
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
 /// One quantity: byte span in the folded text (modifier included) and its range.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,36 +53,117 @@ pub fn find_counts(folded: &str) -> Vec<Count> {
 /// A count has its digits or number word within its first words ("ما لا يقل عن 40").
 const ANCHOR_REACH: usize = 5;
 
-/// A digit, or a number word of the tables behind up to three proclitic letters.
+/// A digit, or a number word of the tables behind proclitics.
 fn is_number_word(word: &str) -> bool {
-    static WORDS: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
-        std::sync::OnceLock::new();
+    static WORDS: OnceLock<WordSet> = OnceLock::new();
     let words = WORDS.get_or_init(|| {
-        let phrases = UNITS
-            .iter()
-            .map(|u| u.0)
-            .chain(TEEN_UNITS.iter().map(|u| u.0))
-            .chain(TENS.iter().map(|u| u.0))
-            .chain(HUNDREDS.iter().map(|u| u.0))
-            .chain(HUNDRED_UNITS.iter().map(|u| u.0))
-            .chain(MULTS.iter().map(|u| u.0))
-            .chain(VAGUE.iter().map(|u| u.0))
-            .chain(TEN.iter().copied())
-            .chain(HUNDRED.iter().copied())
-            // quantifiers handled in code rather than tables
-            .chain(["عده", "عدد", "عددا", "بضع", "بضعه"]);
-        phrases.flat_map(|p| p.split(' ')).collect()
+        WordSet::new(
+            UNITS
+                .iter()
+                .map(|u| u.0)
+                .chain(TEEN_UNITS.iter().map(|u| u.0))
+                .chain(TENS.iter().map(|u| u.0))
+                .chain(HUNDREDS.iter().map(|u| u.0))
+                .chain(HUNDRED_UNITS.iter().map(|u| u.0))
+                .chain(MULTS.iter().map(|u| u.0))
+                .chain(VAGUE.iter().map(|u| u.0))
+                .chain(TEN.iter().copied())
+                .chain(HUNDRED.iter().copied())
+                // quantifiers handled in code rather than tables
+                .chain(["عده", "عدد", "عددا", "بضع", "بضعه"]),
+        )
     });
-    word.bytes().any(|b| b.is_ascii_digit()) || ends_with_word_of(word, words)
+    word.bytes().any(|b| b.is_ascii_digit()) || words.has_word_in(word)
 }
 
-/// Whether `word` ends with one of `words` (behind proclitics, or glued as in ثلاثمئة; with
-/// ال restored after لـ).
-pub(crate) fn ends_with_word_of(word: &str, words: &std::collections::HashSet<&str>) -> bool {
-    word.char_indices().any(|(at, _)| {
-        let rest = &word[at..];
-        words.contains(rest) || (at > 0 && words.contains(format!("ال{rest}").as_str()))
-    })
+/// FNV-1a: a fast hash for the short words of these tables (SipHash's resistance to
+/// crafted keys buys nothing for fixed vocabularies).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let start = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        self.0 = bytes.iter().fold(start, |h, &b| {
+            (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+    }
+}
+
+pub(crate) type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+
+/// A set of words, and the same words less their article for لـ+ال (لشهر from الشهر).
+#[derive(Default)]
+pub(crate) struct WordSet {
+    words: FastMap<&'static str, ()>,
+    after_lam: FastMap<&'static str, ()>,
+}
+
+impl WordSet {
+    pub(crate) fn new(phrases: impl Iterator<Item = &'static str>) -> Self {
+        let mut set = WordSet::default();
+        for word in phrases.flat_map(|p| p.split(' ')) {
+            set.words.insert(word, ());
+            if let Some(bare) = word.strip_prefix("ال") {
+                set.after_lam.insert(bare, ());
+            }
+        }
+        set
+    }
+
+    /// Whether `word` is one of the words behind up to three proclitic letters (ال restored
+    /// after لـ), or ends with a glued hundred (ثلاثمئة).
+    pub(crate) fn has_word_in(&self, word: &str) -> bool {
+        word.char_indices().take(4).any(|(at, _)| {
+            let rest = &word[at..];
+            self.words.contains_key(rest)
+                || (word[..at].ends_with('ل') && self.after_lam.contains_key(rest))
+        }) || HUNDRED
+            .iter()
+            .any(|h| word.len() > h.len() && word.ends_with(h))
+    }
+}
+
+/// The phrases of one static table by their first word, so that a lookup at a word costs a
+/// few hash probes instead of a pass over the table. Built once per table.
+struct TableIndex {
+    by_first: FastMap<&'static str, Vec<u32>>,
+    /// The same, keyed by first words less their leading alef (لـ assimilates it: للحرب).
+    by_bare_first: FastMap<&'static str, Vec<u32>>,
+}
+
+impl TableIndex {
+    fn of<T>(table: &'static [(&'static str, T)]) -> &'static TableIndex {
+        static INDEXES: OnceLock<Mutex<HashMap<(usize, usize), &'static TableIndex>>> =
+            OnceLock::new();
+        let key = (table.as_ptr() as usize, table.len());
+        let mut indexes = INDEXES
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        indexes.entry(key).or_insert_with(|| {
+            let mut index = TableIndex {
+                by_first: FastMap::default(),
+                by_bare_first: FastMap::default(),
+            };
+            for (k, (phrase, _)) in table.iter().enumerate() {
+                let first = phrase.split(' ').next().unwrap_or("");
+                index.by_first.entry(first).or_default().push(k as u32);
+                if let Some(bare) = first.strip_prefix('ا') {
+                    index.by_bare_first.entry(bare).or_default().push(k as u32);
+                }
+            }
+            Box::leak(Box::new(index))
+        })
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -198,16 +281,37 @@ impl<'a> Words<'a> {
         Some((start, j))
     }
 
-    /// Longest phrase of `table` at word `i`: (start byte, next index, its value).
+    /// Longest phrase of `table` at word `i`: (start byte, next index, its value); among
+    /// equally long ones the first in the table.
     pub fn longest<T: Copy>(
         &self,
         i: usize,
-        table: &[(&str, T)],
+        table: &'static [(&'static str, T)],
         procs: &[&str],
     ) -> Option<(usize, usize, T)> {
-        table
-            .iter()
-            .filter_map(|&(p, v)| self.phrase(i, p, procs).map(|(s, j)| (s, j, v)))
+        let t = self.word(i);
+        if t.is_empty() {
+            return None;
+        }
+        // only phrases whose first word is this word less a proclitic can match
+        let index = TableIndex::of(table);
+        let mut candidates: Vec<u32> = Vec::new();
+        for p in procs {
+            if let Some(rest) = t.strip_prefix(p) {
+                candidates.extend(index.by_first.get(rest).into_iter().flatten());
+                if p.ends_with('ل') {
+                    candidates.extend(index.by_bare_first.get(rest).into_iter().flatten());
+                }
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates
+            .into_iter()
+            .filter_map(|k| {
+                let (p, v) = table[k as usize];
+                self.phrase(i, p, procs).map(|(s, j)| (s, j, v))
+            })
             .fold(None, |best, m| match best {
                 Some((_, j, _)) if j >= m.1 => best,
                 _ => Some(m),
