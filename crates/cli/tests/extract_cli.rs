@@ -399,14 +399,7 @@ fn invalid_utf8_file_is_reported_by_path() {
     bytes.extend_from_slice(&[0xFF, 0xC3, 0x28, 0x80]);
     bytes.extend_from_slice("مدينة الميادين".as_bytes());
     fs::write(&input, bytes).expect("write input");
-    let out = run(&[path_str(&input)]);
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(2), "stderr: {err}");
-    assert!(
-        err.contains(path_str(&input)),
-        "stderr does not name the file: {err}"
-    );
-    assert!(!err.contains("panicked"), "panic: {err}");
+    assert_refused_by_path(&input);
     let _ = fs::remove_dir_all(&dir);
 }
 
@@ -414,15 +407,20 @@ fn invalid_utf8_file_is_reported_by_path() {
 fn missing_path_is_reported_by_path() {
     let dir = temp_dir("missing");
     let input = dir.join("no-such-file.jsonl");
-    let out = run(&[path_str(&input)]);
+    assert_refused_by_path(&input);
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// `rasid extract INPUT` fails with status 2, names the input, and does not panic.
+fn assert_refused_by_path(input: &Path) {
+    let out = run(&[path_str(input)]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "stderr: {err}");
     assert!(
-        err.contains(path_str(&input)),
-        "stderr does not name the path: {err}"
+        err.contains(path_str(input)),
+        "stderr does not name the input: {err}"
     );
     assert!(!err.contains("panicked"), "panic: {err}");
-    let _ = fs::remove_dir_all(&dir);
 }
 
 #[test]

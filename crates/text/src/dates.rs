@@ -7,7 +7,7 @@
 //! are still returned, with `first` and `last` set to `None`.
 
 use crate::day::{last_day_of_month, Day};
-use crate::numbers::{digit_chain, glued_before, WordSet, Words, BARE, CONJ, PREP};
+use crate::numbers::{digit_chain, glued_before, reach_anchor, WordSet, Words, BARE, CONJ, PREP};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Precision {
@@ -55,10 +55,10 @@ pub fn find_dates(folded: &str, published: Option<Day>) -> Vec<DateMention> {
     let mut i = 0;
     while i < cx.w.len() {
         // no date word close ahead: jump to where one comes into reach
-        match next_anchor[i] {
+        match reach_anchor(&next_anchor, i, ANCHOR_REACH) {
             None => break,
-            Some(a) if a > i + ANCHOR_REACH => {
-                i = a - ANCHOR_REACH;
+            Some(j) if j > i => {
+                i = j;
                 continue;
             }
             Some(_) => {}

@@ -31,10 +31,10 @@ pub fn find_counts(folded: &str) -> Vec<Count> {
     let mut i = 0;
     while i < w.len() {
         // no digit or number word close ahead: jump to where one comes into reach
-        match next_anchor[i] {
+        match reach_anchor(&next_anchor, i, ANCHOR_REACH) {
             None => break,
-            Some(a) if a > i + ANCHOR_REACH => {
-                i = a - ANCHOR_REACH;
+            Some(j) if j > i => {
+                i = j;
                 continue;
             }
             Some(_) => {}
@@ -48,6 +48,13 @@ pub fn find_counts(folded: &str) -> Vec<Count> {
         }
     }
     out
+}
+
+/// Where matching should go on from word `i`: `i` itself when an anchor lies within `reach`
+/// words ahead, else the first word from which one does; `None` when no anchor follows.
+pub(crate) fn reach_anchor(next_anchor: &[Option<usize>], i: usize, reach: usize) -> Option<usize> {
+    let anchor = next_anchor.get(i).copied().flatten()?;
+    Some(i.max(anchor.saturating_sub(reach)))
 }
 
 /// A count has its digits or number word within its first words ("ما لا يقل عن 40").
