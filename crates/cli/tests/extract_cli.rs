@@ -215,13 +215,7 @@ fn check_events(events: &[Value], doc_len: &HashMap<String, usize>) {
 fn seeds_jsonl_gives_well_formed_events_and_merges_tower_22() {
     let Some(shared) = shared() else { return };
     let input = shared.join("eval/seeds.docs.jsonl");
-    let out = run(&[path_str(&input)]);
-    assert!(
-        out.status.success(),
-        "exit {:?}: {}",
-        out.status,
-        stderr(&out)
-    );
+    let out = run_ok(&[path_str(&input)]);
     let events = parse_events(&out.stdout);
     assert!(!events.is_empty(), "no events from the seeds");
     check_events(&events, &doc_lengths(&input));
@@ -300,13 +294,7 @@ fn invented_drone_strike_is_found_with_place_and_date() {
     let dir = temp_dir("drone");
     let input = dir.join("drone.txt");
     fs::write(&input, DRONE_REPORT).expect("write report");
-    let out = run(&["--published", DRONE_PUBLISHED, path_str(&input)]);
-    assert!(
-        out.status.success(),
-        "exit {:?}: {}",
-        out.status,
-        stderr(&out)
-    );
+    let out = run_ok(&["--published", DRONE_PUBLISHED, path_str(&input)]);
     let events = parse_events(&out.stdout);
     let lengths = HashMap::from([("drone.txt".to_string(), DRONE_REPORT.chars().count())]);
     check_events(&events, &lengths);
@@ -331,13 +319,7 @@ fn weather_report_gives_no_events() {
     let dir = temp_dir("weather");
     let input = dir.join("weather.txt");
     fs::write(&input, WEATHER_REPORT).expect("write report");
-    let out = run(&["--published", "2024-03-10", path_str(&input)]);
-    assert!(
-        out.status.success(),
-        "exit {:?}: {}",
-        out.status,
-        stderr(&out)
-    );
+    let out = run_ok(&["--published", "2024-03-10", path_str(&input)]);
     let events = parse_events(&out.stdout);
     assert!(
         events.is_empty(),
@@ -409,6 +391,18 @@ fn missing_path_is_reported_by_path() {
     let input = dir.join("no-such-file.jsonl");
     assert_refused_by_path(&input);
     let _ = fs::remove_dir_all(&dir);
+}
+
+/// Runs `rasid extract ARGS…` and checks that it succeeded.
+fn run_ok(args: &[&str]) -> Output {
+    let out = run(args);
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status,
+        stderr(&out)
+    );
+    out
 }
 
 /// `rasid extract INPUT` fails with status 2, names the input, and does not panic.

@@ -132,27 +132,27 @@ pub fn find_mentions(a: &Analysis) -> Vec<Mention> {
                 continue;
             }
             let first = mentions.len();
-            let recent = mentions.last().cloned();
+
             let dated = mentions
                 .iter()
                 .rev()
                 .take_while(|m| si - m.sentence <= DATE_SENTENCES)
                 .find(|m| !m.background && m.date.span.is_some())
                 .map(|m| m.date);
-            let told = mentions_of_clause(
+            let outcome = mentions_of_clause(
                 a,
                 si,
                 sentence,
                 clause,
                 head,
-                Told {
+                Context {
                     previous: previous_roles.as_ref(),
-                    recent: recent.as_ref(),
+                    recent: mentions.last(),
                     dated,
                 },
             );
-            let found = match told {
-                Told2::Acts(found) => found,
+            let found = match outcome {
+                ClauseOutcome::Acts(found) => found,
                 more => {
                     enrich_last(a, &mut mentions, more);
                     Vec::new()
@@ -291,8 +291,7 @@ fn boundaries(a: &Analysis, sentence: Span) -> Vec<(usize, usize, Boundary)> {
         let at = h.start - h.proclitic as usize;
         match a.lex.markers[h.entry as usize].kind {
             MarkerKind::Response => {
-                let rest = a.text()[h.end..].trim_start();
-                let anaphoric = rest.starts_with("ذلك") || rest.starts_with("هذا");
+                let anaphoric = a.marker_after(sentence, h.end, MarkerKind::Demonstrative, 0);
                 out.push((at, h.end, Boundary::Response { anaphoric }));
             }
             MarkerKind::Clause => out.push((at, h.end, Boundary::Clause)),
@@ -405,7 +404,7 @@ fn blocked(a: &Analysis, clause: Span, sentence: Span, head: &Hit) -> bool {
     }
     // "هذا الهجوم": a demonstrative points back to an act already told
     if a.text()[head.start..].starts_with("ال")
-        && matches!(a.word_before(at), Some("هذا" | "هذه" | "ذلك" | "تلك"))
+        && a.marker_before(clause, at, MarkerKind::Demonstrative, 0)
     {
         return true;
     }
@@ -428,11 +427,8 @@ fn blocked(a: &Analysis, clause: Span, sentence: Span, head: &Hit) -> bool {
     if counted {
         return true;
     }
-    // "منذ 2021", "منذ منتصف تشرين الأول" with no place finer than a country
-    let since = a.markers_in(clause, MarkerKind::Aggregate).any(|m| {
-        let word = &a.text()[m.start..m.end];
-        word == "منذ" || word == "معظم" || word == "حصيله" || word == "احصاييه"
-    });
+    // "منذ 2021", "معظم الاستهدافات" with no place finer than a country
+    let since = a.markers_in(clause, MarkerKind::Aggregate).next().is_some();
     since && !clause_has_local_place(a, clause)
 }
 
@@ -459,7 +455,7 @@ fn clause_has_local_place(a: &Analysis, clause: Span) -> bool {
 }
 
 /// What the document told before a clause, which the clause may lean on.
-struct Told<'m> {
+struct Context<'m> {
     /// Roles of the previous clause of the sentence.
     previous: Option<&'m Roles>,
     /// The last mention of the document.
@@ -469,7 +465,7 @@ struct Told<'m> {
 }
 
 /// What a clause told: new acts, or more about an act already told.
-enum Told2 {
+enum ClauseOutcome {
     Acts(Vec<Mention>),
     /// "وأسفر القصف عن مقتل…", "وتبنت المقاومة الهجوم": casualties and claims of an act
     /// told before.
@@ -486,13 +482,13 @@ fn mentions_of_clause(
     sentence: Span,
     clause: &Clause,
     head: &Hit,
-    told: Told,
-) -> Told2 {
-    let Told {
+    context: Context,
+) -> ClauseOutcome {
+    let Context {
         previous,
         recent,
         dated,
-    } = told;
+    } = context;
     let span = clause.span;
     let trigger = &a.lex.triggers[head.entry as usize];
     let weapons = weapons_of(a, span, trigger, head);
@@ -553,14 +549,14 @@ fn mentions_of_clause(
     }
     let (fatalities, injured) = casualties(a, span);
     let Some(places) = target_places(a, span) else {
-        return Told2::Acts(Vec::new());
+        return ClauseOutcome::Acts(Vec::new());
     };
     // "في مناطق الاستهداف": a definite act noun with no place or weapon of its own refers
     // back to an act already told
     let own_weapon = weapons.iter().any(|(_, s)| *s != Span::of(head));
     if places.is_empty() && definite && !own_weapon && trigger.pos != Pos::Verb {
         let claimed = a.markers_in(sentence, MarkerKind::Claim).next().is_some();
-        return Told2::More {
+        return ClauseOutcome::More {
             fatalities,
             injured,
             claimed_by: roles.actor1.filter(|_| claimed),
@@ -582,7 +578,7 @@ fn mentions_of_clause(
         background,
         sentence: si,
     };
-    Told2::Acts(if places.is_empty() {
+    ClauseOutcome::Acts(if places.is_empty() {
         vec![make(None)]
     } else {
         places.into_iter().map(|p| make(Some(p))).collect()
@@ -591,8 +587,8 @@ fn mentions_of_clause(
 
 /// Adds what a back-reference told to the last act told: casualties it lacks, and the
 /// claimant of responsibility when its attacker is unknown.
-fn enrich_last(a: &Analysis, mentions: &mut [Mention], more: Told2) {
-    let Told2::More {
+fn enrich_last(a: &Analysis, mentions: &mut [Mention], more: ClauseOutcome) {
+    let ClauseOutcome::More {
         fatalities,
         injured,
         claimed_by,
@@ -648,24 +644,11 @@ fn actor_told_before(
                 && !actor.id.starts_with("unidentified")
         })
         .map(|h| ActorMention {
-            actor: resolve_refers(a, h.entry),
+            actor: a.lex.stands_for(h.entry),
             span: Span::of(h),
         })
         .filter(|m| target.is_none_or(|t| !a.lex.same_side(&a.lex.actors[m.actor as usize], t)))
         .last()
-}
-
-/// Adjectives and persons stand for the force they name.
-pub(crate) fn resolve_refers(a: &Analysis, entry: u32) -> u32 {
-    let actor = &a.lex.actors[entry as usize];
-    if actor.refers.is_empty() {
-        return entry;
-    }
-    a.lex
-        .actors
-        .iter()
-        .position(|x| x.id == actor.refers)
-        .map_or(entry, |i| i as u32)
 }
 
 /// Who the sentence says reported it: news agencies and monitors, and anyone named right
@@ -680,7 +663,7 @@ fn sentence_claimants(a: &Analysis, sentence: Span) -> Vec<ActorMention> {
                     && a.marker_before(sentence, at, MarkerKind::Attribution, 1))
         })
         .map(|h| ActorMention {
-            actor: resolve_refers(a, h.entry),
+            actor: a.lex.stands_for(h.entry),
             span: Span::of(h),
         })
         .collect()
@@ -983,6 +966,22 @@ fn target_places(a: &Analysis, clause: Span) -> Option<Vec<PlaceMention>> {
         });
         listed.push(listed_now);
     }
+    // "صواريخ انطلقت من بلدة زمار باتجاه قاعدة …": a launch site is where the act came
+    // from; it is the location only when no other place is named
+    let launched = |t: &PlaceMention| a.marker_before(clause, t.span.start, MarkerKind::Origin, 1);
+    if targets.iter().any(|t| !launched(t)) {
+        let mut keep = listed.iter();
+        let mut kept_listed = Vec::new();
+        targets.retain(|t| {
+            let l = *keep.next().unwrap_or(&false);
+            let stays = !launched(t);
+            if stays {
+                kept_listed.push(l);
+            }
+            stays
+        });
+        listed = kept_listed;
+    }
     // "في ريف دير الزور الغربي، شن مجهولون هجوماً على … ناحية الكسرة": a place only
     // neared, not listed with the others, frames a precise target named beside it
     let precise = targets.iter().filter(|t| !t.near).count();
@@ -1086,7 +1085,7 @@ fn place_accepted(a: &Analysis, clause: Span, h: &Hit) -> bool {
         return false;
     }
     let proclitic = &a.text()[at..h.start];
-    let inside = proclitic.contains('ب') || matches!(a.word_before(at), Some("في" | "داخل"));
+    let inside = proclitic.contains('ب') || a.marker_before(clause, at, MarkerKind::Inside, 0);
     let worded = a.marker_before(clause, at, MarkerKind::Locative, 0)
         || a.marker_before(clause, at, MarkerKind::Near, 1);
     if same_span(Kind::Actor) && !inside && !a.marker_before(clause, at, MarkerKind::Near, 1) {

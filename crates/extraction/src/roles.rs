@@ -2,7 +2,7 @@
 //! actor name (agent and target words, adjectives, affiliation, attribution, word order).
 
 use crate::analysis::{Analysis, Span};
-use crate::mention::{resolve_refers, ActorMention};
+use crate::mention::ActorMention;
 use rasid_lexicons::{ActorKind, Hit, Kind, MarkerKind, Pos};
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -28,7 +28,7 @@ pub fn assign_roles(a: &Analysis, clause: Span, head: &Hit, event_type: &str) ->
     for h in a.hits_in(clause, Kind::Actor) {
         let entry = &a.lex.actors[h.entry as usize];
         let mention = ActorMention {
-            actor: resolve_refers(a, h.entry),
+            actor: a.lex.stands_for(h.entry),
             span: Span::of(h),
         };
         let at = h.start - h.proclitic as usize;
@@ -210,9 +210,9 @@ fn between_word(a: &Analysis, clause: Span, head: &Hit) -> Option<usize> {
     if a.lex.triggers[head.entry as usize].event_type != "Battles" {
         return None;
     }
-    let rest = &a.text()[head.end..clause.end];
-    let at = rest.find("بين ")?;
-    (a.words_between(head.end, head.end + at) <= 2).then_some(head.end + at + "بين".len())
+    a.markers_in(clause, MarkerKind::Between)
+        .find(|m| m.start >= head.end && a.words_between(head.end, m.start) <= 2)
+        .map(|m| m.end)
 }
 
 fn best(votes: &[(ActorMention, Vote)], role: Role, not: Option<u32>) -> Option<ActorMention> {

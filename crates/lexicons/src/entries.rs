@@ -262,7 +262,7 @@ pub enum MarkerKind {
     Negation,
     /// رداً على، انتقاماً ل…: what follows is the act being answered.
     Response,
-    /// منذ، حصيلة، إجمالي…: an aggregate or generic statement.
+    /// منذ، حصيلة، معظم…: an aggregate or generic statement (when no local place is named).
     Aggregate,
     /// إذا، في حال…: a hypothesis.
     Hypothetical,
@@ -297,8 +297,14 @@ pub enum MarkerKind {
     /// قاعدة، مواقع، سفينة…: a noun for what is attacked; an adjective after it names the
     /// target's side.
     TargetNoun,
-    /// بعد، إثر، قبل: right before a trigger, an earlier (or other) act is told.
+    /// بعد، عقب: right before a trigger, an earlier act is told.
     After,
+    /// هذا، ذلك: before an act noun, it points back to an act already told.
+    Demonstrative,
+    /// بين: after a battle word, the two sides follow.
+    Between,
+    /// في، داخل: the place after it is where the act happened.
+    Inside,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -333,6 +339,9 @@ pub(crate) fn parse_markers(file: &str, text: &str) -> Result<Vec<Marker>, TsvEr
             "past" => MarkerKind::Past,
             "target_noun" => MarkerKind::TargetNoun,
             "after" => MarkerKind::After,
+            "demonstrative" => MarkerKind::Demonstrative,
+            "between" => MarkerKind::Between,
+            "inside" => MarkerKind::Inside,
             other => return Err(r.error(format!("unknown marker {other:?}"))),
         };
         out.push(Marker {

@@ -10,7 +10,6 @@ pub use entries::*;
 pub use matcher::Hit;
 
 use daachorse::CharwiseDoubleArrayAhoCorasick;
-use rasid_text::fold_str;
 use std::path::Path;
 use tsv::TsvError;
 
@@ -65,6 +64,9 @@ pub struct Lexicons {
     automaton: CharwiseDoubleArrayAhoCorasick<u32>,
     /// Per automaton pattern, every entry it stands for.
     targets: Vec<Vec<PatternTarget>>,
+    /// Per actor entry, the entry of the force it stands for (itself, or the one an
+    /// adjective or person `refers` to).
+    stands_for: Vec<u32>,
 }
 
 #[derive(Debug)]
@@ -162,7 +164,18 @@ impl Lexicons {
             builder.add_names(Kind::Clutter, i, &c.forms, false);
         }
         let (automaton, targets) = builder.compile()?;
+        let stands_for = actors
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                actors
+                    .iter()
+                    .position(|x| !a.refers.is_empty() && x.id == a.refers)
+                    .unwrap_or(i) as u32
+            })
+            .collect();
         Ok(Lexicons {
+            stands_for,
             places,
             actors,
             triggers,
@@ -217,8 +230,11 @@ impl Lexicons {
             || self.coalition_chain(y).contains(&x.id.as_str())
     }
 
-    /// Folds `s` the way patterns are folded (for callers comparing surface forms).
-    pub fn fold(s: &str) -> String {
-        fold_str(s)
+    /// The actor entry an actor entry stands for: adjectives and persons name a force.
+    pub fn stands_for(&self, entry: u32) -> u32 {
+        self.stands_for
+            .get(entry as usize)
+            .copied()
+            .unwrap_or(entry)
     }
 }

@@ -60,7 +60,7 @@ pub struct ResolvedMention {
     pub evidence: Vec<SpanRef>,
 }
 
-/// How many sentences back a mention without a place (or actor) may borrow one.
+/// How many sentences back a mention without a place may borrow one.
 const CONTEXT_SENTENCES: usize = 2;
 
 /// Runs extraction and resolution over one document.
@@ -99,28 +99,19 @@ pub fn resolve_document(doc: &Document, lex: &Lexicons) -> Vec<ResolvedMention> 
     out
 }
 
-/// A mention without a place or attacker takes them from the act told just before it
-/// (a report's follow-up sentences rarely repeat them); attackers still unknown are
+/// A mention without a place takes it from the act told just before it (a report's
+/// follow-up sentences rarely repeat it); attackers extraction could not name are
 /// unidentified, as ACLED codes them.
 fn fill_from_context(mentions: &mut [Mention], lex: &Lexicons) {
     for i in 0..mentions.len() {
         let (before, rest) = mentions.split_at_mut(i);
         let m = &mut rest[0];
-        let recent = before
-            .iter()
-            .rev()
-            .take_while(|p| m.sentence - p.sentence <= CONTEXT_SENTENCES);
         if m.place.is_none() {
-            m.place = recent.clone().find_map(|p| p.place.clone());
-        }
-        if m.actor1.is_none() {
-            let target = m.actor2.map(|x| &lex.actors[x.actor as usize]);
-            m.actor1 = recent
-                .filter(|p| p.event_type == m.event_type)
-                .find_map(|p| p.actor1)
-                .filter(|a| {
-                    target.is_none_or(|t| !lex.same_side(&lex.actors[a.actor as usize], t))
-                });
+            m.place = before
+                .iter()
+                .rev()
+                .take_while(|p| m.sentence - p.sentence <= CONTEXT_SENTENCES)
+                .find_map(|p| p.place.clone());
         }
         if m.actor1.is_none()
             && m.event_type != "Protests"

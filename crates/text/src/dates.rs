@@ -100,7 +100,7 @@ fn is_anchor(word: &str) -> bool {
                 .chain(YEAR_PERIODS.iter().map(|p| p.0)),
         )
     });
-    word.bytes().any(|b| b.is_ascii_digit()) || words.has_word_in(word)
+    words.anchors(word)
 }
 
 /// Days after publication that a date without a year may still fall on.

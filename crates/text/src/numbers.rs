@@ -80,7 +80,7 @@ fn is_number_word(word: &str) -> bool {
                 .chain(["عده", "عدد", "عددا", "بضع", "بضعه"]),
         )
     });
-    word.bytes().any(|b| b.is_ascii_digit()) || words.has_word_in(word)
+    words.anchors(word)
 }
 
 /// FNV-1a: a fast hash for the short words of these tables (SipHash's resistance to
@@ -124,6 +124,12 @@ impl WordSet {
             }
         }
         set
+    }
+
+    /// Whether `word` has a digit or is one of the words: it can start (or sit near the
+    /// start of) an expression these words make up.
+    pub(crate) fn anchors(&self, word: &str) -> bool {
+        word.bytes().any(|b| b.is_ascii_digit()) || self.has_word_in(word)
     }
 
     /// Whether `word` is one of the words behind up to three proclitic letters (ال restored
