@@ -9,7 +9,9 @@ use rasid_text::tokens::{sentences, tokens, Token};
 use rasid_text::{fold, Day, Folded};
 
 /// A byte range of the folded text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Span {
     pub start: usize,
     pub end: usize,

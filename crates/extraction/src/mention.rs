@@ -6,6 +6,7 @@ use crate::roles::{assign_roles, Roles};
 use rasid_lexicons::{ActorKind, Feature, Hit, Kind, MarkerKind, Pos, Trigger};
 use rasid_text::dates::DateMention;
 use rasid_text::Day;
+use serde::{de, Deserialize, Deserializer, Serialize};
 
 /// How many sentences on a date said for one act still applies to the acts told next.
 const DATE_SENTENCES: usize = 3;
@@ -40,13 +41,30 @@ pub struct CountMention {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DateValue {
     pub first: Option<Day>,
     pub last: Option<Day>,
-    /// `day`, `range`, `month`, `year` or `unknown`.
-    pub precision: &'static str,
+    /// One of [`DATE_PRECISIONS`].
+    #[serde(deserialize_with = "date_precision")]
+    pub precision: Name,
     pub span: Option<Span>,
+}
+
+/// A name from a fixed list. The alias keeps serde from treating the field as borrowed
+/// from the input (which would tie deserialising to `'static` input).
+pub type Name = &'static str;
+
+/// The precisions a date can have, finest first.
+pub const DATE_PRECISIONS: [&str; 5] = ["day", "range", "month", "year", "unknown"];
+
+fn date_precision<'de, D: Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+    let name = String::deserialize(d)?;
+    DATE_PRECISIONS
+        .iter()
+        .find(|p| **p == name)
+        .copied()
+        .ok_or_else(|| de::Error::custom(format!("unknown date precision {name:?}")))
 }
 
 impl DateValue {

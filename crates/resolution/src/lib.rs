@@ -6,9 +6,10 @@ pub mod geocode;
 use geocode::{geocode, DocumentPlaces};
 use rasid_extraction::{find_mentions, Analysis, DateValue, Document, Mention, Span};
 use rasid_lexicons::{Actor, ActorKind, Lexicons};
+use serde::{de, Deserialize, Deserializer, Serialize};
 
 /// An actor with its canonical name and the words the text used for it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResolvedActor {
     pub entry: u32,
     pub name: String,
@@ -20,7 +21,7 @@ pub struct ResolvedActor {
     pub parents: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResolvedPlace {
     pub entry: u32,
     pub name: String,
@@ -33,14 +34,17 @@ pub struct ResolvedPlace {
 }
 
 /// A supporting span: a field name and a character range of the original text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SpanRef {
-    pub field: &'static str,
+    #[serde(deserialize_with = "evidence_field")]
+    pub field: rasid_extraction::mention::Name,
     pub start: usize,
     pub end: usize,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// A mention as stored between runs (serde), so that a store can merge it again later
+/// without extracting its document anew.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResolvedMention {
     pub event_type: String,
     pub sub_event_type: String,
@@ -58,6 +62,28 @@ pub struct ResolvedMention {
     /// Index of the sentence of the document that told it.
     pub sentence: usize,
     pub evidence: Vec<SpanRef>,
+}
+
+/// The fields an evidence span can support.
+pub const EVIDENCE_FIELDS: [&str; 9] = [
+    "trigger",
+    "location",
+    "date",
+    "weapon",
+    "actor1",
+    "actor2",
+    "fatalities",
+    "injured",
+    "claimant",
+];
+
+fn evidence_field<'de, D: Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+    let name = String::deserialize(d)?;
+    EVIDENCE_FIELDS
+        .iter()
+        .find(|f| **f == name)
+        .copied()
+        .ok_or_else(|| de::Error::custom(format!("unknown evidence field {name:?}")))
 }
 
 /// How many sentences back a mention without a place may borrow one.
