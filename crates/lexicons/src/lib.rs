@@ -41,6 +41,30 @@ impl Sources<'static> {
     }
 }
 
+impl Sources<'_> {
+    /// A hash of every file's contents (FNV-1a, 64 bits): stored results extracted with
+    /// other lexicons are stale.
+    pub fn fingerprint(&self) -> u64 {
+        let files = [
+            self.places,
+            self.sites,
+            self.actors,
+            self.triggers,
+            self.weapons,
+            self.markers,
+            self.clutter,
+            self.stopwords,
+        ];
+        files.iter().fold(0xcbf2_9ce4_8422_2325, |h, file| {
+            // the length keeps the file boundaries apart
+            let h = (h ^ file.len() as u64).wrapping_mul(0x0000_0100_0000_01b3);
+            file.bytes().fold(h, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+            })
+        })
+    }
+}
+
 /// What a pattern of the automaton stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PatternTarget {
@@ -55,6 +79,8 @@ pub struct PatternTarget {
 
 /// All lexicons, compiled.
 pub struct Lexicons {
+    /// [`Sources::fingerprint`] of the files these lexicons were built from.
+    pub fingerprint: u64,
     pub places: Vec<Place>,
     pub actors: Vec<Actor>,
     pub triggers: Vec<Trigger>,
@@ -175,6 +201,7 @@ impl Lexicons {
             })
             .collect();
         Ok(Lexicons {
+            fingerprint: s.fingerprint(),
             stands_for,
             places,
             actors,

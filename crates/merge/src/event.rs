@@ -1,12 +1,12 @@
 //! The merged event record as written to JSON Lines (see `shared/eval/EVENTS.md`).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Event {
-    /// Stable id derived from the event's content (type, place, day, actors).
+    /// Stable id derived from the event's first report (see `event_id`).
     pub id: String,
-    /// Every input document that reports this event, in input order.
+    /// Every input document that reports this event, in id order.
     pub docs: Vec<String>,
     pub event_type: String,
     pub sub_event_type: String,
@@ -23,7 +23,7 @@ pub struct Event {
     pub evidence: Vec<Evidence>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct EventDate {
     /// ISO day, or `None` when the text does not allow one.
     pub start: Option<String>,
@@ -32,7 +32,7 @@ pub struct EventDate {
     pub precision: String,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ActorRef {
     /// Canonical English name.
     pub name: String,
@@ -47,7 +47,7 @@ pub struct ActorRef {
     pub parents: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Location {
     pub name: String,
     pub name_ar: String,
@@ -59,13 +59,13 @@ pub struct Location {
     pub precision: u8,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Range {
     pub min: u32,
     pub max: u32,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Source {
     pub doc: String,
     /// Who reported or claimed it in the text, besides the outlet.
@@ -73,7 +73,7 @@ pub struct Source {
     pub claimant: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Evidence {
     pub doc: String,
     /// Character offsets (Unicode scalar values) into the document's original text.

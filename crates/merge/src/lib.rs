@@ -38,18 +38,35 @@ const SAME_PLACE_KM: f64 = 3.0;
 /// sub-type, same place, overlapping dates, compatible actors) become one event listing
 /// every document, whatever the order of the documents.
 pub fn merge(docs: &[DocumentMentions], lex: &Lexicons) -> Vec<Event> {
+    merge_with_members(docs, lex).events
+}
+
+/// The events of a merge, and which event each mention went to.
+pub struct Merged {
+    pub events: Vec<Event>,
+    /// For each document given (in the order given), for each of its mentions, the index
+    /// of its event in `events`.
+    pub event_of_mention: Vec<Vec<usize>>,
+}
+
+/// [`merge`], also telling which event each mention joined (a store keeps that to merge
+/// later documents incrementally).
+pub fn merge_with_members(given: &[DocumentMentions], lex: &Lexicons) -> Merged {
+    // documents in id order, so that the result does not depend on the order given
+    let mut by_id: Vec<usize> = (0..given.len()).collect();
+    by_id.sort_by(|&a, &b| given[a].doc.cmp(&given[b].doc));
+    let sorted: Vec<&DocumentMentions> = by_id.iter().map(|&d| &given[d]).collect();
+    let docs = &sorted[..];
     let all: Vec<(usize, &ResolvedMention)> = docs
         .iter()
         .enumerate()
         .flat_map(|(d, dm)| dm.mentions.iter().map(move |m| (d, m)))
         .collect();
     let mut clusters = UnionFind::new(all.len());
-    for i in 0..all.len() {
-        for j in 0..i {
-            let same_doc = all[i].0 == all[j].0;
-            if compatible(all[i].1, all[j].1, same_doc, lex) {
-                clusters.union(i, j);
-            }
+    for (i, j) in candidate_pairs(&all) {
+        let same_doc = all[i].0 == all[j].0;
+        if compatible(all[i].1, all[j].1, same_doc, lex) {
+            clusters.union(i, j);
         }
     }
     join_coarse_mentions(&all, &mut clusters, lex);
@@ -63,18 +80,24 @@ pub fn merge(docs: &[DocumentMentions], lex: &Lexicons) -> Vec<Event> {
         }
         members.entry(root).or_default().push(i);
     }
-    let mut events: Vec<Event> = order
-        .iter()
-        .map(|root| build_event(&members[root], &all, docs))
-        .collect();
-    assign_ids(&mut events);
-    // response links, from mention indices to event ids
     let mut offset = Vec::with_capacity(docs.len());
     let mut n = 0;
     for dm in docs {
         offset.push(n);
         n += dm.mentions.len();
     }
+    let mut events: Vec<Event> = order
+        .iter()
+        .map(|root| {
+            let first = members[root][0];
+            let (d, _) = all[first];
+            Event {
+                id: event_id(&docs[d].doc, first - offset[d]),
+                ..build_event(&members[root], &all, docs)
+            }
+        })
+        .collect();
+    // response links, from mention indices to event ids
     let event_of: HashMap<usize, usize> = order
         .iter()
         .enumerate()
@@ -90,7 +113,43 @@ pub fn merge(docs: &[DocumentMentions], lex: &Lexicons) -> Vec<Event> {
             }
         }
     }
-    events
+    let mut event_of_mention = vec![Vec::new(); given.len()];
+    for (d, &g) in by_id.iter().enumerate() {
+        event_of_mention[g] = (0..docs[d].mentions.len())
+            .map(|k| event_of[&(offset[d] + k)])
+            .collect();
+    }
+    Merged {
+        events,
+        event_of_mention,
+    }
+}
+
+/// Latitude difference (degrees) beyond which two places are surely more than
+/// [`SAME_PLACE_KM`] apart (a degree of latitude is 111 km everywhere).
+const SAME_PLACE_LAT: f64 = SAME_PLACE_KM / 111.0;
+
+/// The pairs of mentions that could be compatible: same type and sub-type, latitudes within
+/// [`SAME_PLACE_LAT`]. Every other pair fails [`same_place`], so skipping it changes
+/// nothing and keeps the merge near-linear instead of quadratic.
+fn candidate_pairs(all: &[(usize, &ResolvedMention)]) -> Vec<(usize, usize)> {
+    let mut order: Vec<usize> = (0..all.len()).collect();
+    let key = |i: usize| (&all[i].1.event_type, &all[i].1.sub_event_type);
+    order.sort_by(|&a, &b| {
+        key(a)
+            .cmp(&key(b))
+            .then(all[a].1.place.lat.total_cmp(&all[b].1.place.lat))
+    });
+    let mut pairs = Vec::new();
+    for (n, &i) in order.iter().enumerate() {
+        for &j in &order[n + 1..] {
+            if key(j) != key(i) || all[j].1.place.lat - all[i].1.place.lat > SAME_PLACE_LAT {
+                break;
+            }
+            pairs.push((i.max(j), i.min(j)));
+        }
+    }
+    pairs
 }
 
 /// Within a document, mentions of one act may leave out the date or the attacker. Across
@@ -206,7 +265,7 @@ fn actors_compatible(a: Option<&ResolvedActor>, b: Option<&ResolvedActor>, lex: 
 fn build_event(
     member_ids: &[usize],
     all: &[(usize, &ResolvedMention)],
-    docs: &[DocumentMentions],
+    docs: &[&DocumentMentions],
 ) -> Event {
     let members: Vec<(usize, &ResolvedMention)> = member_ids.iter().map(|&i| all[i]).collect();
     let first = members[0].1;
@@ -348,25 +407,19 @@ fn merged_range(ranges: impl Iterator<Item = (u32, u32)>) -> Option<Range> {
 
 /// Ids from the event's content, so that the same act gets the same id whatever the input
 /// order or machine: type, place, start day and actor1.
-fn assign_ids(events: &mut [Event]) {
-    let mut used: HashMap<String, usize> = HashMap::new();
-    for e in events.iter_mut() {
-        let key = format!(
-            "{}|{}|{}|{}|{}",
-            e.event_type,
-            e.sub_event_type,
-            e.location.as_ref().map_or("", |l| l.name.as_str()),
-            e.date.start.as_deref().unwrap_or(""),
-            e.actor1.as_ref().map_or("", |a| a.name.as_str()),
-        );
-        let base = format!("ev-{:012x}", fnv1a(key.as_bytes()) >> 16);
-        let n = used.entry(base.clone()).or_insert(0);
-        *n += 1;
-        e.id = if *n == 1 { base } else { format!("{base}-{n}") };
-    }
+/// An event's id: a hash of its first report (the smallest id of a document that tells
+/// it, and the mention's position in that document). Every mention belongs to one event,
+/// so ids are unique; they do not depend on the order of the input, and they stay when
+/// later reports (with greater document ids) join the event or widen its fields.
+fn event_id(doc: &str, mention: usize) -> String {
+    let h = fnv1a(format!("{doc}#{mention}").as_bytes());
+    // FNV-1a barely stirs its last bytes: finish with the splitmix64 mixer so that
+    // neighbouring mentions get unrelated ids
+    let h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    let h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    format!("ev-{:012x}", (h ^ (h >> 31)) >> 16)
 }
 
-/// FNV-1a, 64 bits: a small hash that is the same on every platform and release.
 fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
         (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
