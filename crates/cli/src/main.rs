@@ -1,6 +1,8 @@
 //! `rasid`: Arabic conflict reports in, deduplicated ACLED-style events with evidence out.
 
 mod csv_out;
+mod db;
+mod geojson_out;
 mod input;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -42,6 +44,62 @@ enum Command {
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
     },
+    /// Store documents and merge their events into the event database (incremental: a
+    /// document already stored is skipped, a new report of a stored act joins its event).
+    Ingest {
+        /// The store (SQLite file); default: $RASID_DB, else ./rasid.db.
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// Publication day (YYYY-MM-DD) for documents that do not give one.
+        #[arg(long, value_parser = parse_day)]
+        published: Option<Day>,
+        /// Documents per transaction.
+        #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+        batch: u64,
+        /// Print the summary as JSON on standard output.
+        #[arg(long)]
+        json: bool,
+        /// Read lexicons from this folder instead of the ones built in.
+        #[arg(long)]
+        lexicons: Option<PathBuf>,
+        /// JSON Lines files of documents, plain-text files, or folders of them.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+    },
+    /// Write the stored events as CSV (ACLED columns), GeoJSON or JSON Lines.
+    Export {
+        /// The store (SQLite file); default: $RASID_DB, else ./rasid.db.
+        #[arg(long)]
+        db: Option<PathBuf>,
+        #[arg(long, value_enum)]
+        format: db::ExportFormat,
+        #[command(flatten)]
+        filters: db::FilterArgs,
+        /// Write here instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Show the stored events as a table.
+    Events {
+        /// The store (SQLite file); default: $RASID_DB, else ./rasid.db.
+        #[arg(long)]
+        db: Option<PathBuf>,
+        #[command(flatten)]
+        filters: db::FilterArgs,
+        /// Show at most this many events.
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+    },
+    /// The change log since a time: events added, updated, merged into others or deleted,
+    /// one JSON object per line, for keeping copies in sync.
+    Changes {
+        /// The store (SQLite file); default: $RASID_DB, else ./rasid.db.
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// A day (YYYY-MM-DD) or an RFC 3339 time (2026-11-21T09:30:00Z).
+        #[arg(long)]
+        since: String,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -63,6 +121,31 @@ fn main() -> ExitCode {
             lexicons,
             inputs,
         } => extract(published, output, format, lexicons, &inputs),
+        Command::Ingest {
+            db,
+            published,
+            batch,
+            json,
+            lexicons,
+            inputs,
+        } => db::ingest_command(db::IngestArgs {
+            db: db::db_path(db),
+            published,
+            batch: batch as usize,
+            json,
+            lexicons,
+            inputs,
+        }),
+        Command::Export {
+            db,
+            format,
+            filters,
+            output,
+        } => db::export_command(&db::db_path(db), format, &filters, output),
+        Command::Events { db, filters, limit } => {
+            db::events_command(&db::db_path(db), &filters, limit)
+        }
+        Command::Changes { db, since } => db::changes_command(&db::db_path(db), &since),
     }
 }
 

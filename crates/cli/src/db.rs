@@ -1,0 +1,417 @@
+//! The commands over the event store: `ingest`, `export`, `events`, `changes`.
+
+use crate::{csv_out, geojson_out, input};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rasid_extraction::Document;
+use rasid_lexicons::Lexicons;
+use rasid_merge::Event;
+use rasid_store::{ingest, Filter, IngestOptions, SqliteStore, Store, Summary};
+use rasid_text::Day;
+use serde_json::json;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// The store used when neither `--db` nor `RASID_DB` names one.
+pub const DEFAULT_DB: &str = "rasid.db";
+
+/// The filters of `export` and `events`, as command-line options.
+#[derive(clap::Args, Debug, Default)]
+pub struct FilterArgs {
+    /// Events that may have happened on or after this day (YYYY-MM-DD).
+    #[arg(long)]
+    from: Option<String>,
+    /// Events that may have happened on or before this day (YYYY-MM-DD).
+    #[arg(long)]
+    to: Option<String>,
+    /// ISO 3166 alpha-2 country code (SY, IQ, YE, …).
+    #[arg(long)]
+    country: Option<String>,
+    /// First-level administrative region, as in the output (e.g. "Deir ez-Zor").
+    #[arg(long)]
+    admin1: Option<String>,
+    /// min_lon,min_lat,max_lon,max_lat
+    #[arg(long, allow_hyphen_values = true)]
+    bbox: Option<String>,
+    /// ACLED event type (e.g. "Explosions/Remote violence").
+    #[arg(long)]
+    event_type: Option<String>,
+    /// ACLED sub-event type (e.g. "Air/drone strike").
+    #[arg(long)]
+    sub_event_type: Option<String>,
+    /// Canonical actor name; a coalition also matches its members.
+    #[arg(long)]
+    actor: Option<String>,
+    /// Events reported by at least this many documents.
+    #[arg(long)]
+    min_sources: Option<String>,
+}
+
+impl FilterArgs {
+    fn filter(&self) -> Result<Filter, String> {
+        let mut filter = Filter::default();
+        let pairs = [
+            ("from", &self.from),
+            ("to", &self.to),
+            ("country", &self.country),
+            ("admin1", &self.admin1),
+            ("bbox", &self.bbox),
+            ("event_type", &self.event_type),
+            ("sub_event_type", &self.sub_event_type),
+            ("actor", &self.actor),
+            ("min_sources", &self.min_sources),
+        ];
+        for (name, value) in pairs {
+            if let Some(v) = value {
+                filter
+                    .set(name, v)
+                    .map_err(|e| format!("--{}", e.0.replace('_', "-")))?;
+            }
+        }
+        Ok(filter)
+    }
+}
+
+/// `--db`, else `RASID_DB`, else [`DEFAULT_DB`].
+pub fn db_path(given: Option<PathBuf>) -> PathBuf {
+    given
+        .or_else(|| std::env::var_os("RASID_DB").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_DB))
+}
+
+fn open(path: &Path) -> Result<SqliteStore, ExitCode> {
+    SqliteStore::open(path).map_err(|e| {
+        eprintln!("rasid: {e}");
+        eprintln!("rasid: check the path given with --db or RASID_DB");
+        ExitCode::from(2)
+    })
+}
+
+/// Options of `rasid ingest`.
+pub struct IngestArgs {
+    pub db: PathBuf,
+    pub published: Option<Day>,
+    pub batch: usize,
+    pub json: bool,
+    pub lexicons: Option<PathBuf>,
+    pub inputs: Vec<PathBuf>,
+}
+
+pub fn ingest_command(args: IngestArgs) -> ExitCode {
+    let lex = match args
+        .lexicons
+        .as_deref()
+        .map_or_else(Lexicons::embedded, Lexicons::load_dir)
+    {
+        Ok(lex) => lex,
+        Err(e) => {
+            eprintln!("rasid: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let (docs, errors) = input::read_inputs(&args.inputs, args.published);
+    for e in &errors {
+        eprintln!("{e}");
+    }
+    let mut store = match open(&args.db) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let bar = progress_bar(docs.len() as u64);
+    let result = ingest(
+        &mut store,
+        &lex,
+        &docs,
+        &IngestOptions {
+            batch_size: args.batch,
+        },
+        &mut |done| bar.set_position(done as u64),
+    );
+    bar.finish_and_clear();
+    let summary = match result {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("rasid: {e}");
+            eprintln!(
+                "rasid: every batch committed before this one is kept; run the same command again to go on"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let counts = store.counts().ok();
+    if args.json {
+        let report = json!({
+            "db": args.db.display().to_string(),
+            "input_problems": errors.iter().map(|e| json!({"input": e.input, "message": e.message})).collect::<Vec<_>>(),
+            "summary": summary,
+            "store": counts,
+        });
+        println!("{report}");
+    } else {
+        print_summary(&args.db, &summary, errors.len());
+        if let Some(c) = counts {
+            eprintln!(
+                "rasid: {} now holds {} documents, {} events",
+                args.db.display(),
+                c.documents,
+                c.events
+            );
+        }
+    }
+    if errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    }
+}
+
+/// A bar with rate and time left on a terminal; nothing when standard error is not one.
+fn progress_bar(total: u64) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+    }
+    let bar = ProgressBar::new(total);
+    let style = ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} documents  {per_sec}  elapsed {elapsed}  left {eta}",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar
+}
+
+fn print_summary(db: &Path, s: &Summary, problems: usize) {
+    eprintln!(
+        "rasid: {} documents read: {} new, {} updated, {} unchanged, {} duplicates of stored ones; {} input problems",
+        s.documents_read,
+        s.documents_new,
+        s.documents_updated,
+        s.documents_unchanged,
+        s.documents_duplicate,
+        problems
+    );
+    for (doc, of) in &s.duplicate_of {
+        eprintln!("rasid:   {doc} skipped: same text as {of}");
+    }
+    if s.documents_reextracted > 0 {
+        eprintln!(
+            "rasid: the lexicons changed: {} stored documents extracted again",
+            s.documents_reextracted
+        );
+    }
+    eprintln!(
+        "rasid: events: {} new, {} updated, {} merged into others, {} deleted ({} batches written to {})",
+        s.events_new,
+        s.events_updated,
+        s.events_merged,
+        s.events_deleted,
+        s.batches,
+        db.display()
+    );
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Geojson,
+    Jsonl,
+}
+
+fn filtered_events(db: &Path, filters: &FilterArgs) -> Result<(SqliteStore, Vec<Event>), ExitCode> {
+    let filter = filters.filter().map_err(|e| {
+        eprintln!("rasid: {e}");
+        ExitCode::from(2)
+    })?;
+    if !db.exists() {
+        eprintln!(
+            "rasid: {}: no such store; create it with `rasid ingest --db {} INPUT...`",
+            db.display(),
+            db.display()
+        );
+        return Err(ExitCode::from(2));
+    }
+    let store = open(db)?;
+    let events = store.events(&filter).map_err(|e| {
+        eprintln!("rasid: {e}");
+        ExitCode::from(2)
+    })?;
+    Ok((store, events))
+}
+
+pub fn export_command(
+    db: &Path,
+    format: ExportFormat,
+    filters: &FilterArgs,
+    output: Option<PathBuf>,
+) -> ExitCode {
+    let (store, events) = match filtered_events(db, filters) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let docs = match format {
+        ExportFormat::Csv => {
+            let mut ids: Vec<String> = events.iter().flat_map(|e| e.docs.clone()).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            match store.documents_meta(&ids) {
+                Ok(metas) => metas
+                    .into_iter()
+                    .map(|m| Document {
+                        id: m.id,
+                        text: String::new(),
+                        url: m.url,
+                        outlet: m.outlet,
+                        published: None,
+                    })
+                    .collect(),
+                Err(e) => {
+                    eprintln!("rasid: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        _ => Vec::new(),
+    };
+    let write = |out: &mut dyn Write| -> std::io::Result<()> {
+        match format {
+            ExportFormat::Jsonl => {
+                for e in &events {
+                    serde_json::to_writer(&mut *out, e)?;
+                    out.write_all(b"\n")?;
+                }
+                out.flush()
+            }
+            ExportFormat::Csv => csv_out::write_csv(&events, &docs, unix_now(), out),
+            ExportFormat::Geojson => geojson_out::write_geojson(&events, out),
+        }
+    };
+    let written = match &output {
+        Some(path) => std::fs::File::create(path).and_then(|f| write(&mut BufWriter::new(f))),
+        None => write(&mut BufWriter::new(std::io::stdout().lock())),
+    };
+    if let Err(e) = written {
+        let target = output.map_or("standard output".into(), |p| p.display().to_string());
+        eprintln!("rasid: cannot write {target}: {e}");
+        return ExitCode::from(2);
+    }
+    eprintln!("rasid: {} events exported", events.len());
+    ExitCode::SUCCESS
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Cuts `s` to `width` characters, marking the cut with `…`.
+fn fit(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_string()
+    } else {
+        let mut cut: String = s.chars().take(width.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+pub fn events_command(db: &Path, filters: &FilterArgs, limit: usize) -> ExitCode {
+    let (_, events) = match filtered_events(db, filters) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let mut lines = vec![format!(
+        "{:<12} {:<23} {:<26} {:<30} {:>7} {:>4}  {}",
+        "date", "sub-event type", "location", "actor1 -> actor2", "killed", "docs", "id"
+    )];
+    for e in events.iter().take(limit) {
+        let date = match (&e.date.start, &e.date.end) {
+            (Some(s), Some(end)) if s != end => format!("{s}+"),
+            (Some(s), _) => s.clone(),
+            _ => "unknown".into(),
+        };
+        let place = e
+            .location
+            .as_ref()
+            .map_or("-".into(), |l| format!("{} ({})", l.name, l.country));
+        let name = |a: &Option<rasid_merge::ActorRef>| {
+            a.as_ref().map_or("?", |a| a.name.as_str()).to_string()
+        };
+        let actors = format!("{} -> {}", name(&e.actor1), name(&e.actor2));
+        let killed = match e.fatalities {
+            Some(r) if r.min == r.max => r.min.to_string(),
+            Some(r) => format!("{}-{}", r.min, r.max),
+            None => "-".into(),
+        };
+        lines.push(format!(
+            "{:<12} {:<23} {:<26} {:<30} {:>7} {:>4}  {}",
+            date,
+            fit(&e.sub_event_type, 23),
+            fit(&place, 26),
+            fit(&actors, 30),
+            killed,
+            e.docs.len(),
+            e.id
+        ));
+    }
+    let shown = events.len().min(limit);
+    lines.push(if shown < events.len() {
+        format!(
+            "{shown} of {} events (use --limit to see more)",
+            events.len()
+        )
+    } else {
+        format!("{} events", events.len())
+    });
+    let written = lines
+        .iter()
+        .try_for_each(|l| writeln!(out, "{l}"))
+        .and_then(|_| out.flush());
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        // a closed pipe (`| head`) is not an error worth a message
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("rasid: cannot write standard output: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+pub fn changes_command(db: &Path, since: &str) -> ExitCode {
+    let since = match rasid_store::time::parse_since(since) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("rasid: --since: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if !db.exists() {
+        eprintln!("rasid: {}: no such store", db.display());
+        return ExitCode::from(2);
+    }
+    let store = match open(db) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let changes = match store.changes_since(&since) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("rasid: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let written = changes.iter().try_for_each(|c| {
+        serde_json::to_writer(&mut out, c)?;
+        out.write_all(b"\n")
+    });
+    if let Err(e) = written.and_then(|_| out.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("rasid: cannot write standard output: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    eprintln!("rasid: {} changes since {since}", changes.len());
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,628 @@
+//! Incremental ingest: documents in, events of the store updated, every change logged.
+//!
+//! The merge of `rasid_merge` joins mentions into events by pairwise compatibility, so the
+//! events are the connected parts of a graph of mentions and do not depend on the order
+//! documents arrive in. A batch of new documents can only change the events its mentions
+//! could join: the store finds the stored mentions of the same type near each new mention
+//! (place and days), takes their events, and closes that set over documents (every
+//! mention of a document, every document of an event) so that merging the closed set again
+//! gives exactly what merging everything would. Only that region is read, merged and
+//! rewritten; a batch is one transaction.
+
+use crate::{
+    Batch, ChangeKind, DocumentMeta, Probe, Result, Store, StoreError, StoredDocument,
+    StoredMentions,
+};
+use rasid_extraction::Document;
+use rasid_lexicons::Lexicons;
+use rasid_merge::{merge_with_members, DocumentMentions, Event};
+use rasid_resolution::{resolve_document, ResolvedMention};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+/// How documents are grouped into transactions.
+#[derive(Debug, Clone)]
+pub struct IngestOptions {
+    /// Documents per batch (one transaction each).
+    pub batch_size: usize,
+}
+
+impl Default for IngestOptions {
+    fn default() -> Self {
+        IngestOptions { batch_size: 500 }
+    }
+}
+
+/// What an ingest did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub documents_read: usize,
+    pub documents_new: usize,
+    /// A stored document (same id, or same URL) came with new content.
+    pub documents_updated: usize,
+    /// Already stored with the same content.
+    pub documents_unchanged: usize,
+    /// Same content as another stored document (`duplicate_of` lists a few).
+    pub documents_duplicate: usize,
+    pub duplicate_of: Vec<(String, String)>,
+    /// Stored documents extracted again because the lexicons changed.
+    pub documents_reextracted: usize,
+    pub events_new: usize,
+    pub events_updated: usize,
+    pub events_merged: usize,
+    pub events_deleted: usize,
+    pub batches: usize,
+}
+
+/// How many duplicate pairs [`Summary::duplicate_of`] keeps.
+const DUPLICATES_LISTED: usize = 20;
+
+/// Degrees of latitude and longitude around a mention that hold every place
+/// `rasid_merge` could call the same (3 km; longitude degrees shrink with the latitude).
+fn probe_window(lat: f64) -> (f64, f64) {
+    let dlat = 0.03;
+    let dlon = dlat / lat.to_radians().cos().abs().max(0.1);
+    (dlat, dlon)
+}
+
+/// SHA-256 of a text, hex.
+pub fn content_hash(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A document to store, with its mentions, and the stored document it replaces.
+struct Incoming {
+    doc: Document,
+    hash: String,
+    mentions: Vec<ResolvedMention>,
+    replaces: Option<String>,
+    /// When it was first stored, for a document extracted again.
+    ingested: Option<String>,
+}
+
+/// Ingests `docs` into `store`, `options.batch_size` at a time; `progress` hears the
+/// number of documents done after each batch. Stored documents extracted with other
+/// lexicons are extracted again first.
+pub fn ingest<S: Store>(
+    store: &mut S,
+    lex: &Lexicons,
+    docs: &[Document],
+    options: &IngestOptions,
+    progress: &mut dyn FnMut(usize),
+) -> Result<Summary> {
+    let mut summary = Summary::default();
+    let fingerprint = format!("{:016x}", lex.fingerprint);
+    if store
+        .lexicon_fingerprint()?
+        .is_some_and(|f| f != fingerprint)
+    {
+        reextract(store, lex, &fingerprint, options, &mut summary)?;
+    }
+    let mut done = 0;
+    for chunk in docs.chunks(options.batch_size.max(1)) {
+        let incoming = classify(store, chunk, lex, &mut summary)?;
+        if !incoming.is_empty() {
+            let batch = merge_batch(store, lex, incoming, &mut summary)?;
+            store.apply(Batch {
+                lexicon_fingerprint: Some(fingerprint.clone()),
+                ..batch
+            })?;
+            summary.batches += 1;
+        }
+        done += chunk.len();
+        progress(done);
+    }
+    Ok(summary)
+}
+
+/// Decides for each document of a batch whether it is new, an update, unchanged or a
+/// duplicate, and extracts the mentions of those to store.
+fn classify<S: Store>(
+    store: &S,
+    chunk: &[Document],
+    lex: &Lexicons,
+    summary: &mut Summary,
+) -> Result<Vec<Incoming>> {
+    let mut incoming: Vec<Incoming> = Vec::new();
+    for doc in chunk {
+        summary.documents_read += 1;
+        let hash = content_hash(&doc.text);
+        // the same id twice in a batch: the later text wins
+        if let Some(k) = incoming.iter().position(|i| i.doc.id == doc.id) {
+            if incoming[k].hash == hash {
+                summary.documents_unchanged += 1;
+                continue;
+            }
+            let earlier = incoming.remove(k);
+            summary.documents_new -= usize::from(earlier.replaces.is_none());
+            summary.documents_updated -= usize::from(earlier.replaces.is_some());
+        }
+        if let Some(other) = incoming.iter().find(|i| i.hash == hash) {
+            note_duplicate(summary, &doc.id, &other.doc.id);
+            continue;
+        }
+        let by_id = store.document_by_id(&doc.id)?;
+        let by_url = match (&by_id, doc.url.as_deref()) {
+            (None, Some(url)) if !url.is_empty() => store.document_by_url(url)?,
+            _ => None,
+        };
+        let replaces = match by_id.as_ref().or(by_url.as_ref()) {
+            Some(stored) if stored.content_hash == hash => {
+                if stored.id == doc.id {
+                    summary.documents_unchanged += 1;
+                } else {
+                    note_duplicate(summary, &doc.id, &stored.id);
+                }
+                continue;
+            }
+            Some(stored) => Some(stored.id.clone()),
+            None => {
+                if let Some(stored) = store.document_by_hash(&hash)? {
+                    note_duplicate(summary, &doc.id, &stored.id);
+                    continue;
+                }
+                None
+            }
+        };
+        if replaces.is_some() {
+            summary.documents_updated += 1;
+        } else {
+            summary.documents_new += 1;
+        }
+        incoming.push(Incoming {
+            mentions: resolve_document(doc, lex),
+            doc: doc.clone(),
+            hash,
+            replaces,
+            ingested: None,
+        });
+    }
+    Ok(incoming)
+}
+
+fn note_duplicate(summary: &mut Summary, doc: &str, of: &str) {
+    summary.documents_duplicate += 1;
+    if summary.duplicate_of.len() < DUPLICATES_LISTED {
+        summary.duplicate_of.push((doc.to_string(), of.to_string()));
+    }
+}
+
+/// Merges the incoming documents with the region of the store they touch and says what
+/// to write.
+fn merge_batch<S: Store>(
+    store: &S,
+    lex: &Lexicons,
+    incoming: Vec<Incoming>,
+    summary: &mut Summary,
+) -> Result<Batch> {
+    let replaced: BTreeSet<String> = incoming.iter().filter_map(|i| i.replaces.clone()).collect();
+    let replaced_list: Vec<String> = replaced.iter().cloned().collect();
+    let mut region_events: BTreeSet<String> = store
+        .events_of_documents(&replaced_list)?
+        .into_iter()
+        .collect();
+    for m in incoming.iter().flat_map(|i| &i.mentions) {
+        let (dlat, dlon) = probe_window(m.place.lat);
+        let probe = Probe {
+            event_type: &m.event_type,
+            sub_event_type: &m.sub_event_type,
+            min_lat: m.place.lat - dlat,
+            max_lat: m.place.lat + dlat,
+            min_lon: m.place.lon - dlon,
+            max_lon: m.place.lon + dlon,
+            days: m
+                .date
+                .first
+                .zip(m.date.last)
+                .map(|(f, l)| (f.to_string(), l.to_string())),
+        };
+        region_events.extend(store.nearby_mentions(&probe)?.into_iter().map(|n| n.event));
+    }
+    // close the region: every document of its events, every event of its documents
+    let mut region_docs: BTreeSet<String> = BTreeSet::new();
+    let mut new_events: Vec<String> = region_events.iter().cloned().collect();
+    while !new_events.is_empty() {
+        let docs: Vec<String> = store
+            .documents_of_events(&new_events)?
+            .into_iter()
+            .filter(|d| !region_docs.contains(d))
+            .collect();
+        region_docs.extend(docs.iter().cloned());
+        new_events = store
+            .events_of_documents(&docs)?
+            .into_iter()
+            .filter(|e| !region_events.contains(e))
+            .collect();
+        region_events.extend(new_events.iter().cloned());
+    }
+    let incoming_ids: HashSet<&str> = incoming.iter().map(|i| i.doc.id.as_str()).collect();
+    let kept: Vec<String> = region_docs
+        .iter()
+        .filter(|d| !replaced.contains(*d) && !incoming_ids.contains(d.as_str()))
+        .cloned()
+        .collect();
+    let stored = store.mentions_of_documents(&kept)?;
+
+    let mut docs: Vec<DocumentMentions> = stored
+        .iter()
+        .map(|s| DocumentMentions {
+            doc: s.doc.clone(),
+            mentions: s.mentions.iter().map(|(_, m)| m.clone()).collect(),
+        })
+        .collect();
+    let first_incoming = docs.len();
+    docs.extend(incoming.iter().map(|i| DocumentMentions {
+        doc: i.doc.id.clone(),
+        mentions: i.mentions.clone(),
+    }));
+    let merged = merge_with_members(&docs, lex);
+
+    let old_ids: Vec<String> = region_events.iter().cloned().collect();
+    let old: HashMap<String, Event> = store
+        .events_by_id(&old_ids)?
+        .into_iter()
+        .map(|e| (e.id.clone(), e))
+        .collect();
+    // where the stored mentions of each old event went
+    let mut moved: HashMap<&str, BTreeMap<&str, usize>> = HashMap::new();
+    for (d, s) in stored.iter().enumerate() {
+        for (k, (old_event, _)) in s.mentions.iter().enumerate() {
+            let new_event = &merged.events[merged.event_of_mention[d][k]].id;
+            *moved
+                .entry(old_event.as_str())
+                .or_default()
+                .entry(new_event.as_str())
+                .or_default() += 1;
+        }
+    }
+    let mut batch = Batch::default();
+    let new_ids: HashSet<&str> = merged.events.iter().map(|e| e.id.as_str()).collect();
+    for e in &merged.events {
+        match old.get(&e.id) {
+            Some(before) if before == e => {}
+            Some(_) => {
+                summary.events_updated += 1;
+                batch
+                    .changes
+                    .push((ChangeKind::Updated, e.id.clone(), None));
+                batch.put_events.push(e.clone());
+            }
+            None => {
+                summary.events_new += 1;
+                batch.changes.push((ChangeKind::New, e.id.clone(), None));
+                batch.put_events.push(e.clone());
+            }
+        }
+    }
+    for id in &old_ids {
+        if new_ids.contains(id.as_str()) {
+            continue;
+        }
+        // merged into the event that took most of its mentions (ties: the smaller id)
+        let into = moved.get(id.as_str()).and_then(|targets| {
+            targets
+                .iter()
+                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                .map(|(t, _)| t.to_string())
+        });
+        match into {
+            Some(into) => {
+                summary.events_merged += 1;
+                batch
+                    .changes
+                    .push((ChangeKind::Merged, id.clone(), Some(into)));
+            }
+            None => {
+                summary.events_deleted += 1;
+                batch.changes.push((ChangeKind::Deleted, id.clone(), None));
+            }
+        }
+        batch.delete_events.push(id.clone());
+    }
+    // mentions: rewrite those whose event changed, and the incoming documents'
+    for (d, dm) in docs.iter().enumerate() {
+        let events: Vec<String> = merged.event_of_mention[d]
+            .iter()
+            .map(|&e| merged.events[e].id.clone())
+            .collect();
+        let unchanged = d < first_incoming
+            && stored[d]
+                .mentions
+                .iter()
+                .zip(&events)
+                .all(|((before, _), after)| before == after);
+        if !unchanged {
+            batch.put_mentions.push(StoredMentions {
+                doc: dm.doc.clone(),
+                mentions: events
+                    .into_iter()
+                    .zip(dm.mentions.iter().cloned())
+                    .collect(),
+            });
+        }
+    }
+    let ingested = crate::time::now();
+    for i in incoming {
+        if let Some(old) = i.replaces.filter(|old| *old != i.doc.id) {
+            batch.delete_documents.push(old);
+        }
+        batch.put_documents.push(StoredDocument {
+            meta: DocumentMeta {
+                id: i.doc.id,
+                url: i.doc.url,
+                outlet: i.doc.outlet,
+                published: i.doc.published.map(|d| d.to_string()),
+                ingested: i.ingested.unwrap_or_else(|| ingested.clone()),
+                content_hash: i.hash,
+            },
+            text: i.doc.text,
+        });
+    }
+    Ok(batch)
+}
+
+/// Extracts every stored document again with the current lexicons, a batch at a time.
+fn reextract<S: Store>(
+    store: &mut S,
+    lex: &Lexicons,
+    fingerprint: &str,
+    options: &IngestOptions,
+    summary: &mut Summary,
+) -> Result<()> {
+    let ids = store.document_ids()?;
+    let chunks: Vec<&[String]> = ids.chunks(options.batch_size.max(1)).collect();
+    for (n, chunk) in chunks.iter().enumerate() {
+        let mut incoming = Vec::with_capacity(chunk.len());
+        for id in chunk.iter() {
+            let stored = store
+                .document(id)?
+                .ok_or_else(|| StoreError(format!("document {id} vanished while re-extracting")))?;
+            let doc = Document {
+                id: stored.meta.id.clone(),
+                text: stored.text,
+                url: stored.meta.url,
+                outlet: stored.meta.outlet,
+                published: stored
+                    .meta
+                    .published
+                    .as_deref()
+                    .and_then(rasid_text::Day::parse_iso),
+            };
+            incoming.push(Incoming {
+                mentions: resolve_document(&doc, lex),
+                hash: stored.meta.content_hash,
+                replaces: Some(stored.meta.id),
+                ingested: Some(stored.meta.ingested),
+                doc,
+            });
+        }
+        summary.documents_reextracted += incoming.len();
+        let batch = merge_batch(store, lex, incoming, summary)?;
+        // the new fingerprint only with the last batch: an interrupted run starts over
+        let last = n + 1 == chunks.len();
+        store.apply(Batch {
+            lexicon_fingerprint: last.then(|| fingerprint.to_string()),
+            ..batch
+        })?;
+        summary.batches += 1;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Filter, SqliteStore};
+    use rasid_merge::extract_events;
+    use rasid_text::Day;
+    use std::path::Path;
+
+    fn lex() -> &'static Lexicons {
+        static LEX: std::sync::OnceLock<Lexicons> = std::sync::OnceLock::new();
+        LEX.get_or_init(|| Lexicons::embedded().expect("embedded lexicons"))
+    }
+
+    /// The invented reports of the repository's `examples/` folder.
+    fn examples() -> Vec<Document> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+        let mut docs = Vec::new();
+        let mut names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        names.sort();
+        for path in names {
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            let content = std::fs::read_to_string(&path).unwrap();
+            if name.ends_with(".txt") {
+                docs.push(Document {
+                    id: name,
+                    text: content,
+                    url: None,
+                    outlet: None,
+                    published: Day::parse_iso("2024-03-16"),
+                });
+            } else if name.ends_with(".jsonl") {
+                for line in content.lines().filter(|l| !l.trim().is_empty()) {
+                    let v: serde_json::Value = serde_json::from_str(line).unwrap();
+                    let s = |k: &str| v[k].as_str().map(str::to_string);
+                    docs.push(Document {
+                        id: s("id").unwrap(),
+                        text: s("text").unwrap(),
+                        url: s("url"),
+                        outlet: s("outlet"),
+                        published: s("published").and_then(|d| Day::parse_iso(&d)),
+                    });
+                }
+            }
+        }
+        assert!(docs.len() >= 8, "examples missing");
+        docs
+    }
+
+    fn store() -> (tempfile::TempDir, SqliteStore) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("rasid.db")).unwrap();
+        (dir, store)
+    }
+
+    fn run(store: &mut SqliteStore, docs: &[Document], batch_size: usize) -> Summary {
+        ingest(
+            store,
+            lex(),
+            docs,
+            &IngestOptions { batch_size },
+            &mut |_| {},
+        )
+        .unwrap()
+    }
+
+    fn by_id(mut events: Vec<Event>) -> Vec<Event> {
+        events.sort_by(|a, b| a.id.cmp(&b.id));
+        events
+    }
+
+    #[test]
+    fn documents_one_at_a_time_in_any_order_give_the_events_of_one_merge() {
+        let docs = examples();
+        let expected = by_id(extract_events(&docs, lex()));
+        let n = docs.len();
+        let orders: Vec<Vec<usize>> = vec![
+            (0..n).collect(),
+            (0..n).rev().collect(),
+            (0..n).map(|i| (i + 3) % n).collect(),
+            (0..n)
+                .map(|i| if i % 2 == 0 { i / 2 } else { n - 1 - i / 2 })
+                .collect(),
+        ];
+        for order in &orders {
+            for batch_size in [1, 3] {
+                let (_dir, mut s) = store();
+                for chunk in order.chunks(batch_size) {
+                    let part: Vec<Document> = chunk.iter().map(|&i| docs[i].clone()).collect();
+                    run(&mut s, &part, batch_size);
+                }
+                let got = by_id(s.events(&Filter::default()).unwrap());
+                assert_eq!(got, expected, "order {order:?}, batches of {batch_size}");
+            }
+        }
+    }
+
+    #[test]
+    fn ingesting_again_changes_nothing() {
+        let docs = examples();
+        let (_dir, mut s) = store();
+        let first = run(&mut s, &docs, 4);
+        assert_eq!(first.documents_new, docs.len());
+        assert!(first.events_new > 0);
+        let counts = s.counts().unwrap();
+        let events = s.events(&Filter::default()).unwrap();
+        let again = run(&mut s, &docs, 4);
+        assert_eq!(again.documents_unchanged, docs.len());
+        assert_eq!(again.batches, 0);
+        assert_eq!(s.counts().unwrap(), counts);
+        assert_eq!(s.events(&Filter::default()).unwrap(), events);
+    }
+
+    #[test]
+    fn a_report_of_a_stored_act_joins_its_event() {
+        let docs = examples();
+        let expected = by_id(extract_events(&docs, lex()));
+        let joint = expected
+            .iter()
+            .find(|e| e.docs.len() > 1)
+            .expect("the examples tell one act twice");
+        let (later, earlier): (Vec<Document>, Vec<Document>) =
+            docs.into_iter().partition(|d| *d.id == joint.docs[0]);
+        let (_dir, mut s) = store();
+        run(&mut s, &earlier, 100);
+        let before = s.counts().unwrap().changes;
+        let summary = run(&mut s, &later, 100);
+        assert_eq!(summary.documents_new, 1);
+        let stored = s.events_by_id(std::slice::from_ref(&joint.id)).unwrap();
+        assert_eq!(stored[0].docs, joint.docs);
+        // the event known before took a new id (its first report changed): merged into it
+        let changes = s.changes_since("").unwrap();
+        assert!(changes[before as usize..]
+            .iter()
+            .any(|c| c.kind == ChangeKind::Merged && c.into.as_deref() == Some(&joint.id)));
+    }
+
+    #[test]
+    fn a_new_version_at_the_same_url_replaces_the_old_one() {
+        let url = "https://example.org/2024/01/21/report";
+        let old = Document {
+            id: "v1".into(),
+            text: "قتل ثلاثة مدنيين أمس في غارة جوية استهدفت مدينة الميادين بريف دير الزور.".into(),
+            url: Some(url.into()),
+            outlet: None,
+            published: Day::parse_iso("2024-01-21"),
+        };
+        let new = Document {
+            id: "v2".into(),
+            text: "قتل خمسة مدنيين أمس في غارة جوية استهدفت مدينة الميادين بريف دير الزور.".into(),
+            ..old.clone()
+        };
+        let (_dir, mut s) = store();
+        run(&mut s, &[old], 10);
+        let summary = run(&mut s, std::slice::from_ref(&new), 10);
+        assert_eq!(summary.documents_updated, 1);
+        assert_eq!(s.document_ids().unwrap(), ["v2"]);
+        let events = s.events(&Filter::default()).unwrap();
+        assert_eq!(events, extract_events(&[new], lex()));
+        assert_eq!(events[0].fatalities.map(|f| f.min), Some(5));
+        let kinds: Vec<ChangeKind> = s
+            .changes_since("")
+            .unwrap()
+            .iter()
+            .map(|c| c.kind)
+            .collect();
+        // the old version's event is gone with it; the new version's event is new
+        assert_eq!(
+            kinds,
+            [ChangeKind::New, ChangeKind::New, ChangeKind::Deleted]
+        );
+    }
+
+    #[test]
+    fn the_same_text_under_another_id_is_a_duplicate() {
+        let docs = examples();
+        let (_dir, mut s) = store();
+        run(&mut s, &docs[..1], 10);
+        let copy = Document {
+            id: "copy".into(),
+            ..docs[0].clone()
+        };
+        let summary = run(&mut s, &[copy], 10);
+        assert_eq!(summary.documents_duplicate, 1);
+        assert_eq!(
+            summary.duplicate_of,
+            [("copy".to_string(), docs[0].id.clone())]
+        );
+        assert_eq!(s.counts().unwrap().documents, 1);
+    }
+
+    #[test]
+    fn stored_documents_are_extracted_again_when_the_lexicons_change() {
+        let docs = examples();
+        let (_dir, mut s) = store();
+        run(&mut s, &docs, 100);
+        let events = s.events(&Filter::default()).unwrap();
+        s.apply(Batch {
+            lexicon_fingerprint: Some("older lexicons".into()),
+            ..Batch::default()
+        })
+        .unwrap();
+        let summary = run(&mut s, &[], 3);
+        assert_eq!(summary.documents_reextracted, docs.len());
+        assert_eq!(s.events(&Filter::default()).unwrap(), events);
+        assert_eq!(
+            s.lexicon_fingerprint().unwrap(),
+            Some(format!("{:016x}", lex().fingerprint))
+        );
+    }
+}

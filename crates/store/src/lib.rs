@@ -1,0 +1,186 @@
+//! Store stage: a persistent, incremental event database.
+//!
+//! [`Store`] is the storage layer (SQLite in [`sqlite`]; the SQL is kept portable so that a
+//! PostgreSQL backend can implement the same trait). [`ingest`] adds documents to a store:
+//! it extracts their mentions, merges them with the stored events they touch, records every
+//! change, and commits per batch so that an interrupted run loses nothing already committed.
+
+pub mod filter;
+pub mod ingest;
+pub mod sqlite;
+pub mod time;
+
+pub use filter::{Filter, FilterError};
+pub use ingest::{ingest, IngestOptions, Summary};
+pub use sqlite::SqliteStore;
+
+use rasid_merge::Event;
+use rasid_resolution::ResolvedMention;
+use serde::Serialize;
+use std::fmt;
+
+/// A stored document without its text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocumentMeta {
+    pub id: String,
+    pub url: Option<String>,
+    pub outlet: Option<String>,
+    /// ISO day.
+    pub published: Option<String>,
+    /// RFC 3339 UTC time the document was stored.
+    pub ingested: String,
+    /// SHA-256 of the text, hex.
+    pub content_hash: String,
+}
+
+/// A stored document with its original text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredDocument {
+    pub meta: DocumentMeta,
+    pub text: String,
+}
+
+/// The mentions of one stored document and the event each belongs to.
+#[derive(Debug, Clone)]
+pub struct StoredMentions {
+    pub doc: String,
+    /// `(event id, mention)` in the document's order.
+    pub mentions: Vec<(String, ResolvedMention)>,
+}
+
+/// A stored mention found near a place: enough to pull its event into a merge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NearbyMention {
+    pub doc: String,
+    pub event: String,
+}
+
+/// Where and when a new mention happened, to find the stored mentions it could merge with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Probe<'a> {
+    pub event_type: &'a str,
+    pub sub_event_type: &'a str,
+    pub min_lat: f64,
+    pub max_lat: f64,
+    pub min_lon: f64,
+    pub max_lon: f64,
+    /// The mention's days (ISO); stored mentions with known days outside them cannot merge.
+    pub days: Option<(String, String)>,
+}
+
+/// What happened to an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    New,
+    Updated,
+    /// The event now is part of another one (`into`).
+    Merged,
+    Deleted,
+}
+
+impl ChangeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::New => "new",
+            ChangeKind::Updated => "updated",
+            ChangeKind::Merged => "merged",
+            ChangeKind::Deleted => "deleted",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ChangeKind> {
+        [
+            ChangeKind::New,
+            ChangeKind::Updated,
+            ChangeKind::Merged,
+            ChangeKind::Deleted,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+}
+
+/// One entry of the change log.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    /// Position in the log (increasing).
+    pub seq: i64,
+    /// RFC 3339 UTC time of the commit that made it.
+    pub at: String,
+    pub kind: ChangeKind,
+    pub event: String,
+    /// For `merged`: the event it is now part of.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub into: Option<String>,
+}
+
+/// Everything one batch writes, applied in one transaction: all or nothing.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// Documents to store (replacing one with the same id).
+    pub put_documents: Vec<StoredDocument>,
+    /// Documents to remove (replaced by a new version under another id), with their mentions.
+    pub delete_documents: Vec<String>,
+    /// The complete mentions of these documents, replacing what was stored for them.
+    pub put_mentions: Vec<StoredMentions>,
+    /// Events to store (replacing one with the same id).
+    pub put_events: Vec<Event>,
+    pub delete_events: Vec<String>,
+    /// `(kind, event, into)` in order; the store stamps them with the commit time.
+    pub changes: Vec<(ChangeKind, String, Option<String>)>,
+    /// Lexicon fingerprint the stored mentions were extracted with.
+    pub lexicon_fingerprint: Option<String>,
+}
+
+/// Sizes of a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub documents: u64,
+    pub mentions: u64,
+    pub events: u64,
+    pub changes: u64,
+}
+
+/// A storage error, with what was being done.
+#[derive(Debug)]
+pub struct StoreError(pub String);
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// The storage layer. Reads see the last committed state; [`Store::apply`] commits a batch
+/// atomically.
+pub trait Store {
+    /// The lexicon fingerprint the stored mentions were extracted with, if any.
+    fn lexicon_fingerprint(&self) -> Result<Option<String>>;
+    fn document_by_id(&self, id: &str) -> Result<Option<DocumentMeta>>;
+    fn document_by_url(&self, url: &str) -> Result<Option<DocumentMeta>>;
+    fn document_by_hash(&self, hash: &str) -> Result<Option<DocumentMeta>>;
+    fn document(&self, id: &str) -> Result<Option<StoredDocument>>;
+    /// Ids of every stored document, in id order.
+    fn document_ids(&self) -> Result<Vec<String>>;
+    fn documents_meta(&self, ids: &[String]) -> Result<Vec<DocumentMeta>>;
+    /// Stored mentions of the same type near the probe's place and days.
+    fn nearby_mentions(&self, probe: &Probe) -> Result<Vec<NearbyMention>>;
+    /// Documents with a mention in any of these events.
+    fn documents_of_events(&self, events: &[String]) -> Result<Vec<String>>;
+    /// Events with a mention in any of these documents.
+    fn events_of_documents(&self, docs: &[String]) -> Result<Vec<String>>;
+    fn mentions_of_documents(&self, docs: &[String]) -> Result<Vec<StoredMentions>>;
+    fn events_by_id(&self, ids: &[String]) -> Result<Vec<Event>>;
+    /// Events passing the filter, in date order (unknown dates last), then id.
+    fn events(&self, filter: &Filter) -> Result<Vec<Event>>;
+    /// Changes after `since` (RFC 3339 UTC, as stored), in log order.
+    fn changes_since(&self, since: &str) -> Result<Vec<Change>>;
+    fn counts(&self) -> Result<Counts>;
+    /// Writes the batch in one transaction.
+    fn apply(&mut self, batch: Batch) -> Result<()>;
+}
