@@ -1,0 +1,384 @@
+//! End-to-end tests of the store commands (`ingest`, `export`, `events`, `changes`) on the
+//! invented reports of `examples/` and on variations of them.
+
+use serde_json::Value;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Duration;
+
+fn rasid(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rasid"))
+        .args(args)
+        .output()
+        .expect("run rasid")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn examples() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples"))
+}
+
+/// A fresh, empty folder for one test.
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("rasid-store-test-{}-{name}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).expect("create temp dir");
+    dir
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().expect("UTF-8 path")
+}
+
+/// The example reports, one file each (the JSON Lines file split by line).
+fn example_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut names: Vec<PathBuf> = fs::read_dir(examples())
+        .expect("examples/")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    names.sort();
+    for p in names {
+        match p.extension().and_then(|e| e.to_str()) {
+            Some("txt") => files.push(p),
+            Some("jsonl") => {
+                for (i, line) in fs::read_to_string(&p).expect("jsonl").lines().enumerate() {
+                    let one = dir.join(format!("report-{i}.jsonl"));
+                    fs::write(&one, format!("{line}\n")).expect("write");
+                    files.push(one);
+                }
+            }
+            _ => {}
+        }
+    }
+    files
+}
+
+/// JSON Lines events sorted by id.
+fn events_by_id(jsonl: &[u8]) -> Vec<Value> {
+    let mut events: Vec<Value> = String::from_utf8_lossy(jsonl)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("event JSON"))
+        .collect();
+    events.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+    events
+}
+
+fn export_jsonl(db: &Path) -> Vec<Value> {
+    let out = rasid(&["export", "--db", path(db), "--format", "jsonl"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    events_by_id(&out.stdout)
+}
+
+fn ingest_json(db: &Path, inputs: &[&str]) -> Value {
+    let mut args = vec![
+        "ingest",
+        "--db",
+        path(db),
+        "--published",
+        "2024-03-16",
+        "--json",
+    ];
+    args.extend_from_slice(inputs);
+    let out = rasid(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).expect("summary JSON")
+}
+
+#[test]
+fn one_file_at_a_time_in_any_order_gives_the_events_of_extract() {
+    let dir = temp_dir("orders");
+    let files = example_files(&dir);
+    let all: Vec<&str> = files.iter().map(|f| path(f)).collect();
+    let mut args = vec!["extract", "--published", "2024-03-16"];
+    args.extend_from_slice(&all);
+    let extracted = rasid(&args);
+    assert!(extracted.status.success(), "{}", stderr(&extracted));
+    let expected = events_by_id(&extracted.stdout);
+    assert!(expected
+        .iter()
+        .any(|e| e["docs"].as_array().unwrap().len() > 1));
+    let reversed: Vec<&str> = all.iter().rev().copied().collect();
+    let shuffled: Vec<&str> = (0..all.len())
+        .map(|i| all[(i * 5 + 2) % all.len()])
+        .collect();
+    for (name, order) in [
+        ("forward", &all),
+        ("reversed", &reversed),
+        ("shuffled", &shuffled),
+    ] {
+        let db = dir.join(format!("{name}.db"));
+        for file in order {
+            ingest_json(&db, &[file]);
+        }
+        assert_eq!(export_jsonl(&db), expected, "{name}");
+    }
+}
+
+#[test]
+fn ingesting_again_changes_nothing() {
+    let dir = temp_dir("again");
+    let db = dir.join("rasid.db");
+    let ex = examples();
+    let first = ingest_json(&db, &[path(&ex)]);
+    let n = first["summary"]["documents_new"].as_u64().unwrap();
+    assert!(n >= 8);
+    let events = export_jsonl(&db);
+    let again = ingest_json(&db, &[path(&ex)]);
+    assert_eq!(again["summary"]["documents_unchanged"], n);
+    assert_eq!(again["summary"]["batches"], 0);
+    assert_eq!(again["store"], first["store"]);
+    assert_eq!(export_jsonl(&db), events);
+    let changes = rasid(&["changes", "--db", path(&db), "--since", "2000-01-01"]);
+    assert!(changes.status.success(), "{}", stderr(&changes));
+    let logged = String::from_utf8_lossy(&changes.stdout).lines().count();
+    assert_eq!(logged as u64, first["store"]["changes"].as_u64().unwrap());
+    let later = rasid(&["changes", "--db", path(&db), "--since", "2999-01-01"]);
+    assert!(later.stdout.is_empty());
+}
+
+/// Variations of the examples: copy `k` of each report has its own id, a reference line
+/// of its own and a publication day `k` days later, so copies are distinct documents.
+fn varied_corpus(dir: &Path, copies: usize) -> PathBuf {
+    let base = examples();
+    let mut lines = Vec::new();
+    let mut names: Vec<PathBuf> = fs::read_dir(&base)
+        .expect("examples/")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    names.sort();
+    let mut docs: Vec<(String, String, String)> = Vec::new();
+    for p in names {
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        if name.ends_with(".txt") {
+            docs.push((name, fs::read_to_string(&p).unwrap(), "2024-03-16".into()));
+        } else if name.ends_with(".jsonl") {
+            for line in fs::read_to_string(&p).unwrap().lines() {
+                let v: Value = serde_json::from_str(line).unwrap();
+                docs.push((
+                    v["id"].as_str().unwrap().into(),
+                    v["text"].as_str().unwrap().into(),
+                    v["published"].as_str().unwrap().into(),
+                ));
+            }
+        }
+    }
+    for k in 0..copies {
+        for (id, text, published) in &docs {
+            let day: Vec<u32> = published.split('-').map(|x| x.parse().unwrap()).collect();
+            let shifted = format!(
+                "{:04}-{:02}-{:02}",
+                day[0],
+                (day[1] - 1 + k as u32 / 28) % 12 + 1,
+                (day[2] + k as u32) % 28 + 1
+            );
+            lines.push(
+                serde_json::json!({
+                    "id": format!("{id}~{k}"),
+                    "published": shifted,
+                    "text": format!("{text}\nالمرجع: نسخة-{k}"),
+                })
+                .to_string(),
+            );
+        }
+    }
+    let file = dir.join("corpus.jsonl");
+    fs::write(&file, lines.join("\n") + "\n").unwrap();
+    file
+}
+
+#[test]
+fn killed_at_any_point_and_run_again_it_ends_as_an_uninterrupted_run() {
+    let dir = temp_dir("kill");
+    let corpus = varied_corpus(&dir, 40);
+    let whole = dir.join("whole.db");
+    let summary = ingest_json(&whole, &[path(&corpus), "--batch", "25"]);
+    let expected = export_jsonl(&whole);
+    assert!(!expected.is_empty());
+
+    let killed = dir.join("killed.db");
+    let mut interrupted = 0;
+    let mut wait = Duration::from_millis(300);
+    loop {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rasid"))
+            .args([
+                "ingest",
+                "--db",
+                path(&killed),
+                "--batch",
+                "25",
+                path(&corpus),
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn rasid");
+        std::thread::sleep(wait);
+        if child.try_wait().expect("wait").is_some() {
+            break;
+        }
+        child.kill().expect("SIGKILL"); // SIGKILL on Unix: no cleanup runs
+        child.wait().expect("reap");
+        interrupted += 1;
+        wait += Duration::from_millis(250);
+    }
+    assert!(interrupted > 0, "the ingest finished before any kill");
+    let last = ingest_json(&killed, &[path(&corpus), "--batch", "25"]);
+    assert_eq!(
+        last["summary"]["documents_unchanged"],
+        summary["summary"]["documents_read"]
+    );
+    assert_eq!(last["store"]["documents"], summary["store"]["documents"]);
+    assert_eq!(last["store"]["mentions"], summary["store"]["mentions"]);
+    assert_eq!(last["store"]["events"], summary["store"]["events"]);
+    assert_eq!(export_jsonl(&killed), expected);
+}
+
+#[test]
+fn exports_hold_one_row_or_feature_per_event_and_filters_select() {
+    let dir = temp_dir("export");
+    let db = dir.join("rasid.db");
+    ingest_json(&db, &[path(&examples())]);
+    let events = export_jsonl(&db);
+
+    let csv = rasid(&["export", "--db", path(&db), "--format", "csv"]);
+    assert!(csv.status.success(), "{}", stderr(&csv));
+    let mut reader = csv::Reader::from_reader(&csv.stdout[..]);
+    let header = reader.headers().unwrap().clone();
+    for column in [
+        "event_id_cnty",
+        "event_date",
+        "actor1",
+        "latitude",
+        "fatalities",
+        "n_sources",
+    ] {
+        assert!(header.iter().any(|h| h == column), "{column}");
+    }
+    assert_eq!(reader.records().count(), events.len());
+
+    let geo = rasid(&["export", "--db", path(&db), "--format", "geojson"]);
+    assert!(geo.status.success(), "{}", stderr(&geo));
+    let fc: Value = serde_json::from_slice(&geo.stdout).expect("GeoJSON");
+    assert_eq!(fc["type"], "FeatureCollection");
+    assert_eq!(fc["features"].as_array().unwrap().len(), events.len());
+
+    let iraq = rasid(&[
+        "export",
+        "--db",
+        path(&db),
+        "--format",
+        "jsonl",
+        "--country",
+        "iq",
+    ]);
+    let iraq = events_by_id(&iraq.stdout);
+    assert!(!iraq.is_empty() && iraq.len() < events.len());
+    assert!(iraq.iter().all(|e| e["location"]["country"] == "IQ"));
+
+    let multi = rasid(&[
+        "export",
+        "--db",
+        path(&db),
+        "--format",
+        "jsonl",
+        "--min-sources",
+        "2",
+    ]);
+    let multi = events_by_id(&multi.stdout);
+    assert!(!multi.is_empty());
+    assert!(multi
+        .iter()
+        .all(|e| e["docs"].as_array().unwrap().len() >= 2));
+
+    let march = rasid(&[
+        "export",
+        "--db",
+        path(&db),
+        "--format",
+        "jsonl",
+        "--from",
+        "2024-03-11",
+        "--to",
+        "2024-03-13",
+    ]);
+    let march = events_by_id(&march.stdout);
+    assert!(!march.is_empty());
+    assert!(march.iter().all(|e| {
+        let start = e["date"]["start"].as_str().unwrap();
+        let end = e["date"]["end"].as_str().unwrap();
+        start <= "2024-03-13" && end >= "2024-03-11"
+    }));
+
+    let table = rasid(&["events", "--db", path(&db), "--limit", "3"]);
+    assert!(table.status.success(), "{}", stderr(&table));
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert_eq!(text.lines().count(), 5, "{text}");
+    assert!(
+        text.contains(&format!("3 of {} events", events.len())),
+        "{text}"
+    );
+}
+
+#[test]
+fn bad_options_and_missing_stores_fail_with_a_message() {
+    let dir = temp_dir("bad");
+    let db = dir.join("rasid.db");
+    let missing = dir.join("missing.db");
+    ingest_json(&db, &[path(&examples())]);
+    let cases: [(Vec<&str>, &str); 5] = [
+        (
+            vec![
+                "export",
+                "--db",
+                path(&db),
+                "--format",
+                "jsonl",
+                "--from",
+                "2024-13-01",
+            ],
+            "--from",
+        ),
+        (
+            vec![
+                "export",
+                "--db",
+                path(&db),
+                "--format",
+                "csv",
+                "--bbox",
+                "1,2,3",
+            ],
+            "--bbox",
+        ),
+        (
+            vec!["events", "--db", path(&db), "--min-sources", "0"],
+            "--min-sources",
+        ),
+        (
+            vec!["changes", "--db", path(&db), "--since", "last week"],
+            "--since",
+        ),
+        (
+            vec!["export", "--db", path(&missing), "--format", "jsonl"],
+            "no such store",
+        ),
+    ];
+    for (args, message) in cases {
+        let out = rasid(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
+    }
+    assert!(!missing.exists(), "a failed export must not create a store");
+
+    let not_a_db = dir.join("notes.txt");
+    fs::write(&not_a_db, "ليست قاعدة بيانات ".repeat(500)).unwrap();
+    let out = rasid(&["ingest", "--db", path(&not_a_db), path(&examples())]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("notes.txt"), "{}", stderr(&out));
+    assert!(fs::read_to_string(&not_a_db).unwrap().starts_with("ليست"));
+}
