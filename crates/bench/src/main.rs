@@ -3,16 +3,15 @@
 //! The corpus is built by repeating the shared evaluation documents (each copy with its own
 //! id) until it holds at least `--mb` megabytes (10^6 bytes) of text. See `README.md`.
 
+use rasid_bench::{proc_status_mb, read_docs, time_runs, Stats, MB};
 use rasid_extraction::Document;
 use rasid_lexicons::Lexicons;
 use rasid_merge::{extract_events, merge, DocumentMentions};
 use rasid_resolution::resolve_document;
-use rasid_text::Day;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
 
 const USAGE: &str = "usage: rasid-bench [--shared DIR] [--mb N] [--merge-docs N] [--json FILE]
 
@@ -26,7 +25,6 @@ const USAGE: &str = "usage: rasid-bench [--shared DIR] [--mb N] [--merge-docs N]
 const RUNS: usize = 5;
 /// Runs of the whole pipeline with cross-document merge.
 const MERGE_RUNS: usize = 3;
-const MB: f64 = 1_000_000.0;
 
 struct Options {
     shared: PathBuf,
@@ -90,87 +88,6 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// Median, minimum and maximum of a set of durations, in seconds.
-#[derive(Clone, Copy)]
-struct Stats {
-    median: f64,
-    min: f64,
-    max: f64,
-}
-
-impl Stats {
-    fn of(times: &[Duration]) -> Stats {
-        let mut s: Vec<f64> = times.iter().map(Duration::as_secs_f64).collect();
-        s.sort_by(f64::total_cmp);
-        let n = s.len();
-        let median = if n % 2 == 1 {
-            s[n / 2]
-        } else {
-            (s[n / 2 - 1] + s[n / 2]) / 2.0
-        };
-        Stats {
-            median,
-            min: s[0],
-            max: s[n - 1],
-        }
-    }
-
-    /// `amount` per second at the median time, and the range (slowest run, fastest run).
-    fn rate(&self, amount: f64) -> (f64, f64, f64) {
-        (amount / self.median, amount / self.max, amount / self.min)
-    }
-
-    fn json(&self) -> Value {
-        json!({ "median": self.median, "min": self.min, "max": self.max, "runs": RUNS })
-    }
-}
-
-fn time_runs(runs: usize, label: &str, mut f: impl FnMut() -> usize) -> (Vec<Duration>, usize) {
-    let mut times = Vec::with_capacity(runs);
-    let mut last = 0;
-    for i in 0..runs {
-        let start = Instant::now();
-        last = black_box(f());
-        let t = start.elapsed();
-        eprintln!("  {label} run {}/{runs}: {:.3} s", i + 1, t.as_secs_f64());
-        times.push(t);
-    }
-    (times, last)
-}
-
-/// A field of `/proc/self/status` (such as `VmHWM`) in megabytes (10^6 bytes).
-fn proc_status_mb(field: &str) -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status.lines().find_map(|line| {
-        let rest = line.strip_prefix(field)?.strip_prefix(':')?;
-        let kb: f64 = rest.trim().strip_suffix("kB")?.trim().parse().ok()?;
-        Some(kb * 1024.0 / MB)
-    })
-}
-
-fn read_docs(path: &Path) -> Result<Vec<Document>, String> {
-    let content = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let mut docs = Vec::new();
-    for (n, line) in content.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let v: Value =
-            serde_json::from_str(line).map_err(|e| format!("{}:{}: {e}", path.display(), n + 1))?;
-        let field = |name: &str| v.get(name).and_then(Value::as_str).map(str::to_string);
-        let text = field("text").ok_or(format!("{}:{}: no text", path.display(), n + 1))?;
-        docs.push(Document {
-            id: field("id").unwrap_or_else(|| format!("line{}", n + 1)),
-            text,
-            url: None,
-            outlet: None,
-            published: field("published").and_then(|d| Day::parse_iso(&d)),
-        });
-    }
-    Ok(docs)
 }
 
 /// Repeats `base` until the texts total at least `bytes`; copy `k` of document `id` is

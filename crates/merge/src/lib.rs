@@ -242,9 +242,22 @@ fn same_place(a: &ResolvedMention, b: &ResolvedMention) -> bool {
             && km(p.lat, p.lon, q.lat, q.lon) <= SAME_PLACE_KM)
 }
 
+/// Days before its publication that an act told without a date may lie: news tells
+/// recent acts, and an undated "strike on the base" two years apart is not one act.
+pub const UNDATED_WINDOW_DAYS: i64 = 30;
+
+/// The days a mention's act may have happened on: its date, else the window before its
+/// document's publication, else anything (`None`).
+pub fn possible_days(m: &ResolvedMention) -> Option<(Day, Day)> {
+    match (m.date.first, m.date.last) {
+        (Some(first), Some(last)) => Some((first, last)),
+        _ => m.published.map(|p| (p.add_days(-UNDATED_WINDOW_DAYS), p)),
+    }
+}
+
 fn dates_overlap(a: &ResolvedMention, b: &ResolvedMention) -> bool {
-    match (a.date.first, a.date.last, b.date.first, b.date.last) {
-        (Some(s0), Some(e0), Some(s1), Some(e1)) => s0 <= e1 && s1 <= e0,
+    match (possible_days(a), possible_days(b)) {
+        (Some((s0, e0)), Some((s1, e1))) => s0 <= e1 && s1 <= e0,
         _ => true,
     }
 }

@@ -49,6 +49,8 @@ pub struct ResolvedMention {
     pub event_type: String,
     pub sub_event_type: String,
     pub date: DateValue,
+    /// Publication day of the document that told it (bounds an unknown date).
+    pub published: Option<rasid_text::Day>,
     pub actor1: Option<ResolvedActor>,
     pub actor2: Option<ResolvedActor>,
     pub place: ResolvedPlace,
@@ -218,6 +220,7 @@ fn resolve_mention(
         event_type: m.event_type.clone(),
         sub_event_type: m.sub_event_type.clone(),
         date: m.date,
+        published: a.published,
         actor1,
         actor2,
         place: ResolvedPlace {

@@ -15,8 +15,9 @@ use crate::{
 };
 use rasid_extraction::Document;
 use rasid_lexicons::Lexicons;
-use rasid_merge::{merge_with_members, DocumentMentions, Event};
+use rasid_merge::{merge_with_members, possible_days, DocumentMentions, Event};
 use rasid_resolution::{resolve_document, ResolvedMention};
+use rasid_text::Day;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -205,7 +206,20 @@ fn merge_batch<S: Store>(
         .events_of_documents(&replaced_list)?
         .into_iter()
         .collect();
+    // mentions of one act told again in a batch ask the same question once
+    let mut asked: HashSet<(&str, &str, u64, u64, Option<(Day, Day)>)> = HashSet::new();
     for m in incoming.iter().flat_map(|i| &i.mentions) {
+        let days = possible_days(m);
+        let key = (
+            m.event_type.as_str(),
+            m.sub_event_type.as_str(),
+            m.place.lat.to_bits(),
+            m.place.lon.to_bits(),
+            days,
+        );
+        if !asked.insert(key) {
+            continue;
+        }
         let (dlat, dlon) = probe_window(m.place.lat);
         let probe = Probe {
             event_type: &m.event_type,
@@ -214,11 +228,7 @@ fn merge_batch<S: Store>(
             max_lat: m.place.lat + dlat,
             min_lon: m.place.lon - dlon,
             max_lon: m.place.lon + dlon,
-            days: m
-                .date
-                .first
-                .zip(m.date.last)
-                .map(|(f, l)| (f.to_string(), l.to_string())),
+            days: days.map(|(f, l)| (f.to_string(), l.to_string())),
         };
         region_events.extend(store.nearby_mentions(&probe)?.into_iter().map(|n| n.event));
     }
@@ -386,11 +396,7 @@ fn reextract<S: Store>(
                 text: stored.text,
                 url: stored.meta.url,
                 outlet: stored.meta.outlet,
-                published: stored
-                    .meta
-                    .published
-                    .as_deref()
-                    .and_then(rasid_text::Day::parse_iso),
+                published: stored.meta.published.as_deref().and_then(Day::parse_iso),
             };
             incoming.push(Incoming {
                 mentions: resolve_document(&doc, lex),

@@ -64,7 +64,8 @@ pub struct Probe<'a> {
     pub max_lat: f64,
     pub min_lon: f64,
     pub max_lon: f64,
-    /// The mention's days (ISO); stored mentions with known days outside them cannot merge.
+    /// The days the act may lie on (ISO, `rasid_merge::possible_days`); stored mentions
+    /// whose days are all outside them cannot merge with it.
     pub days: Option<(String, String)>,
 }
 

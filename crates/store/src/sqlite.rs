@@ -12,6 +12,9 @@ use std::path::{Path, PathBuf};
 /// Schema migrations in order: version, SQL.
 const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("migrations/sqlite/0001_init.sql"))];
 
+/// The stored days of a mention whose act may lie on any day.
+const ANY_DAY: (&str, &str) = ("0000-01-01", "9999-12-31");
+
 /// Most ids bound in one `IN (…)` list (SQLite allows 32,766 parameters).
 const IN_CHUNK: usize = 500;
 
@@ -44,10 +47,12 @@ impl SqliteStore {
 
     fn configure(&self) -> Result<()> {
         // WAL: a killed process leaves the last committed batch intact; NORMAL sync is
-        // durable against process crashes (a power cut may lose the last commits).
+        // durable against process crashes (a power cut may lose the last commits). A 64 MiB
+        // page cache keeps the indexes that batches write all over (ids are hashes) in memory.
         self.conn
             .execute_batch(
-                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
+                 PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
             )
             .map_err(fail(&self.path, "not a rasid database (or not SQLite)"))?;
         self.conn
@@ -116,18 +121,17 @@ impl SqliteStore {
             .map_err(fail(&self.path, "cannot read documents"))
     }
 
-    /// Runs `sql` (with one `{in}` list) over `ids` in chunks, collecting one text column.
+    /// Runs `sql` (one parameter) for each of `ids`, collecting one text column, sorted
+    /// and without repeats. One cached statement serves every id.
     fn strings_for(&self, sql: &str, ids: &[String]) -> Result<Vec<String>> {
+        let mut st = self
+            .conn
+            .prepare_cached(sql)
+            .map_err(fail(&self.path, "cannot prepare a query"))?;
         let mut out = Vec::new();
-        for chunk in ids.chunks(IN_CHUNK) {
-            let list = vec!["?"; chunk.len()].join(",");
-            let sql = sql.replace("{in}", &list);
-            let mut st = self
-                .conn
-                .prepare_cached(&sql)
-                .map_err(fail(&self.path, "cannot prepare a query"))?;
+        for id in ids {
             let rows = st
-                .query_map(params_from_iter(chunk), |r| r.get::<_, String>(0))
+                .query_map([id], |r| r.get::<_, String>(0))
                 .and_then(|rows| rows.collect::<rusqlite::Result<Vec<String>>>())
                 .map_err(fail(&self.path, "cannot query"))?;
             out.extend(rows);
@@ -240,28 +244,26 @@ impl Store for SqliteStore {
 
     fn nearby_mentions(&self, p: &Probe) -> Result<Vec<NearbyMention>> {
         let (first, last) = match &p.days {
-            Some((f, l)) => (Some(f.as_str()), Some(l.as_str())),
-            None => (None, None),
+            Some((first, last)) => (first.as_str(), last.as_str()),
+            None => (ANY_DAY.0, ANY_DAY.1),
         };
         self.conn
             .prepare_cached(
                 "SELECT DISTINCT doc_id, event_id FROM mentions
-                 WHERE event_type = ?1 AND sub_event_type = ?2
-                   AND lat >= ?3 AND lat <= ?4 AND lon >= ?5 AND lon <= ?6
-                   AND (?7 IS NULL OR date_first IS NULL OR date_first <= ?7)
-                   AND (?8 IS NULL OR date_last IS NULL OR date_last >= ?8)",
+                 WHERE event_type = ?1 AND sub_event_type = ?2 AND possible_last >= ?3
+                   AND possible_first <= ?4 AND lat >= ?5 AND lat <= ?6 AND lon >= ?7 AND lon <= ?8",
             )
             .and_then(|mut st| {
                 st.query_map(
                     params![
                         p.event_type,
                         p.sub_event_type,
+                        first,
+                        last,
                         p.min_lat,
                         p.max_lat,
                         p.min_lon,
-                        p.max_lon,
-                        last,
-                        first
+                        p.max_lon
                     ],
                     |r| {
                         Ok(NearbyMention {
@@ -276,17 +278,11 @@ impl Store for SqliteStore {
     }
 
     fn documents_of_events(&self, events: &[String]) -> Result<Vec<String>> {
-        self.strings_for(
-            "SELECT DISTINCT doc_id FROM mentions WHERE event_id IN ({in})",
-            events,
-        )
+        self.strings_for("SELECT doc_id FROM mentions WHERE event_id = ?1", events)
     }
 
     fn events_of_documents(&self, docs: &[String]) -> Result<Vec<String>> {
-        self.strings_for(
-            "SELECT DISTINCT event_id FROM mentions WHERE doc_id IN ({in})",
-            docs,
-        )
+        self.strings_for("SELECT event_id FROM mentions WHERE doc_id = ?1", docs)
     }
 
     fn mentions_of_documents(&self, docs: &[String]) -> Result<Vec<StoredMentions>> {
@@ -330,7 +326,7 @@ impl Store for SqliteStore {
     }
 
     fn events_by_id(&self, ids: &[String]) -> Result<Vec<Event>> {
-        let bodies = self.strings_for("SELECT body FROM events WHERE id IN ({in})", ids)?;
+        let bodies = self.strings_for("SELECT body FROM events WHERE id = ?1", ids)?;
         let mut events = bodies
             .iter()
             .map(|b| self.parse_event(b))
@@ -439,10 +435,16 @@ impl Store for SqliteStore {
                 tx.prepare_cached("DELETE FROM mentions WHERE doc_id = ?1")?
                     .execute([&dm.doc])?;
                 let mut insert = tx.prepare_cached(
-                    "INSERT INTO mentions (doc_id, seq, event_id, event_type, sub_event_type, lat, lon, date_first, date_last, body)
+                    "INSERT INTO mentions (doc_id, seq, event_id, event_type, sub_event_type, lat, lon, possible_first, possible_last, body)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 )?;
                 for (seq, (event, m)) in dm.mentions.iter().enumerate() {
+                    let days =
+                        rasid_merge::possible_days(m).map(|(f, l)| (f.to_string(), l.to_string()));
+                    let (first, last) = match &days {
+                        Some((f, l)) => (f.as_str(), l.as_str()),
+                        None => ANY_DAY,
+                    };
                     let body = serde_json::to_string(m)
                         .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
                     insert.execute(params![
@@ -453,8 +455,8 @@ impl Store for SqliteStore {
                         m.sub_event_type,
                         m.place.lat,
                         m.place.lon,
-                        m.date.first.map(|d| d.to_string()),
-                        m.date.last.map(|d| d.to_string()),
+                        first,
+                        last,
                         body
                     ])?;
                 }

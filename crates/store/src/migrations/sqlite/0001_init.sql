@@ -30,13 +30,18 @@ CREATE TABLE mentions (
     sub_event_type TEXT NOT NULL,
     lat REAL NOT NULL,
     lon REAL NOT NULL,
-    date_first TEXT,
-    date_last TEXT,
+    -- the days the act may lie on (rasid_merge::possible_days); any day: 0000-01-01 to
+    -- 9999-12-31, so that one range condition finds every mention a new one may merge with
+    possible_first TEXT NOT NULL,
+    possible_last TEXT NOT NULL,
     body TEXT NOT NULL,
     PRIMARY KEY (doc_id, seq)
 );
-CREATE INDEX mentions_block ON mentions (event_type, sub_event_type, lat);
-CREATE INDEX mentions_event ON mentions (event_id);
+-- finding the stored mentions a new one could merge with: by type, then by days (recent
+-- days are few), covering the query
+CREATE INDEX mentions_days ON mentions
+    (event_type, sub_event_type, possible_last, possible_first, lat, lon, doc_id, event_id);
+CREATE INDEX mentions_event ON mentions (event_id, doc_id);
 
 -- The merged events (body: the event as JSON, EVENTS.md) with the columns filters use.
 CREATE TABLE events (
@@ -68,7 +73,6 @@ CREATE TABLE sources (
     claimant TEXT NOT NULL,
     PRIMARY KEY (event_id, doc_id, claimant)
 );
-CREATE INDEX sources_doc ON sources (doc_id);
 
 -- responds_to links: event_id answers responds_to.
 CREATE TABLE links (

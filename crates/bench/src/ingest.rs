@@ -1,0 +1,363 @@
+//! `rasid-ingest-bench`: documents per second of `rasid ingest` into a fresh SQLite store,
+//! the final database size, the share of the time spent in the store (SQLite reads and
+//! writes) and the share outside extraction (store and merge), single-threaded. See `README.md`.
+
+use rasid_bench::{read_docs, time_runs, Stats, MB};
+use rasid_extraction::Document;
+use rasid_lexicons::Lexicons;
+use rasid_merge::Event;
+use rasid_resolution::resolve_document;
+use rasid_store::{
+    ingest, Batch, Change, Counts, DocumentMeta, Filter, IngestOptions, NearbyMention, Probe,
+    SqliteStore, Store, StoredDocument, StoredMentions,
+};
+use rasid_text::Day;
+use serde_json::json;
+use std::cell::Cell;
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+const USAGE: &str = "usage: rasid-ingest-bench [--shared DIR] [--docs N] [--runs N] [--batch N] [--dir DIR] [--json FILE]
+
+  --shared DIR   shared folder holding eval/seeds.docs.jsonl and eval/pages.dev.docs.jsonl
+                 (default ../shared)
+  --docs N       documents to ingest (default 100000)
+  --runs N       runs of each measurement, the median is reported (default 3)
+  --batch N      documents per transaction (default 500, as rasid ingest)
+  --dir DIR      folder for the database files (default: the system's temporary folder)
+  --json FILE    also write the figures as JSON to FILE";
+
+struct Options {
+    shared: PathBuf,
+    docs: usize,
+    runs: usize,
+    batch: usize,
+    dir: PathBuf,
+    json: Option<PathBuf>,
+}
+
+fn parse_args() -> Result<Options, String> {
+    let mut opts = Options {
+        shared: PathBuf::from("../shared"),
+        docs: 100_000,
+        runs: 3,
+        batch: 500,
+        dir: std::env::temp_dir(),
+        json: None,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
+        let mut count = |name: &str| -> Result<usize, String> {
+            let v = value(name)?;
+            v.parse::<usize>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or(format!("{name}: not a positive integer: {v}"))
+        };
+        match flag.as_str() {
+            "--shared" => opts.shared = PathBuf::from(value("--shared")?),
+            "--docs" => opts.docs = count("--docs")?,
+            "--runs" => opts.runs = count("--runs")?,
+            "--batch" => opts.batch = count("--batch")?,
+            "--dir" => opts.dir = PathBuf::from(value("--dir")?),
+            "--json" => opts.json = Some(PathBuf::from(value("--json")?)),
+            "-h" | "--help" => return Err(String::new()),
+            other => return Err(format!("unknown option {other}")),
+        }
+    }
+    Ok(opts)
+}
+
+/// Replaces every four-digit year 1900–2099 (ASCII or Arabic-Indic digits) by the year
+/// `shift` later, in ASCII digits.
+fn shift_years(text: &str, shift: i32) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let digit = |c: char| {
+        c.to_digit(10)
+            .or_else(|| ('٠'..='٩').contains(&c).then(|| c as u32 - '٠' as u32))
+    };
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut i = 0;
+    while i < chars.len() {
+        let run = chars[i..]
+            .iter()
+            .take_while(|c| digit(**c).is_some())
+            .count();
+        if run == 0 {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let value = chars[i..i + run]
+            .iter()
+            .fold(0i64, |v, c| v * 10 + i64::from(digit(*c).unwrap_or(0)));
+        if run == 4 && (1900..2100).contains(&value) {
+            out.push_str(&(value + i64::from(shift)).to_string());
+        } else {
+            out.extend(&chars[i..i + run]);
+        }
+        i += run;
+    }
+    out
+}
+
+/// Publication day given to shared documents that have none.
+const UNDATED_PUBLISHED: Day = Day {
+    year: 2024,
+    month: 1,
+    day: 15,
+};
+
+/// `n` documents varied from `base`: copy `k` of a document has the id `ID~k`, its
+/// publication day and every year it names `k` years later (so each copy tells acts of its
+/// own, as a long archive would; a document without a day gets [`UNDATED_PUBLISHED`]),
+/// and a reference line of its own (so no two texts are the
+/// same).
+fn varied_corpus(base: &[Document], n: usize) -> Vec<Document> {
+    (0..n)
+        .map(|i| {
+            let d = &base[i % base.len()];
+            let k = (i / base.len()) as i32;
+            // news carries its day; the shared documents without one get a day of their era
+            let p = d.published.unwrap_or(UNDATED_PUBLISHED);
+            Document {
+                id: format!("{}~{k}", d.id),
+                text: format!("{}\nالمرجع: نسخة-{k}", shift_years(&d.text, k)),
+                url: None,
+                outlet: d.outlet.clone(),
+                published: Day::new(p.year + k, p.month, p.day.min(28)),
+            }
+        })
+        .collect()
+}
+
+/// A store that adds up the time spent in it: what the store costs, apart from extraction
+/// and merge.
+struct TimedStore {
+    inner: SqliteStore,
+    spent: Cell<Duration>,
+}
+
+impl TimedStore {
+    fn time<T>(&self, f: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        let out = f();
+        self.spent.set(self.spent.get() + start.elapsed());
+        out
+    }
+}
+
+type R<T> = rasid_store::Result<T>;
+
+impl Store for TimedStore {
+    fn lexicon_fingerprint(&self) -> R<Option<String>> {
+        self.time(|| self.inner.lexicon_fingerprint())
+    }
+    fn document_by_id(&self, id: &str) -> R<Option<DocumentMeta>> {
+        self.time(|| self.inner.document_by_id(id))
+    }
+    fn document_by_url(&self, url: &str) -> R<Option<DocumentMeta>> {
+        self.time(|| self.inner.document_by_url(url))
+    }
+    fn document_by_hash(&self, hash: &str) -> R<Option<DocumentMeta>> {
+        self.time(|| self.inner.document_by_hash(hash))
+    }
+    fn document(&self, id: &str) -> R<Option<StoredDocument>> {
+        self.time(|| self.inner.document(id))
+    }
+    fn document_ids(&self) -> R<Vec<String>> {
+        self.time(|| self.inner.document_ids())
+    }
+    fn documents_meta(&self, ids: &[String]) -> R<Vec<DocumentMeta>> {
+        self.time(|| self.inner.documents_meta(ids))
+    }
+    fn nearby_mentions(&self, probe: &Probe) -> R<Vec<NearbyMention>> {
+        self.time(|| self.inner.nearby_mentions(probe))
+    }
+    fn documents_of_events(&self, events: &[String]) -> R<Vec<String>> {
+        self.time(|| self.inner.documents_of_events(events))
+    }
+    fn events_of_documents(&self, docs: &[String]) -> R<Vec<String>> {
+        self.time(|| self.inner.events_of_documents(docs))
+    }
+    fn mentions_of_documents(&self, docs: &[String]) -> R<Vec<StoredMentions>> {
+        self.time(|| self.inner.mentions_of_documents(docs))
+    }
+    fn events_by_id(&self, ids: &[String]) -> R<Vec<Event>> {
+        self.time(|| self.inner.events_by_id(ids))
+    }
+    fn events(&self, filter: &Filter) -> R<Vec<Event>> {
+        self.time(|| self.inner.events(filter))
+    }
+    fn changes_since(&self, since: &str) -> R<Vec<Change>> {
+        self.time(|| self.inner.changes_since(since))
+    }
+    fn counts(&self) -> R<Counts> {
+        self.time(|| self.inner.counts())
+    }
+    fn apply(&mut self, batch: Batch) -> R<()> {
+        let start = Instant::now();
+        let out = self.inner.apply(batch);
+        self.spent.set(self.spent.get() + start.elapsed());
+        out
+    }
+}
+
+fn file_mb(path: &std::path::Path) -> f64 {
+    std::fs::metadata(path).map_or(0.0, |m| m.len() as f64 / MB)
+}
+
+fn run(opts: &Options) -> Result<(), String> {
+    let lex = Lexicons::embedded().map_err(|e| e.to_string())?;
+    let mut base = Vec::new();
+    for f in ["eval/seeds.docs.jsonl", "eval/pages.dev.docs.jsonl"] {
+        base.extend(read_docs(&opts.shared.join(f))?);
+    }
+    if base.is_empty() {
+        return Err("the shared documents are empty".into());
+    }
+    let corpus = varied_corpus(&base, opts.docs);
+    let n = corpus.len();
+    let text_mb = corpus.iter().map(|d| d.text.len()).sum::<usize>() as f64 / MB;
+    eprintln!(
+        "corpus: {n} documents, {text_mb:.1} MB of text, varied from {} shared documents",
+        base.len()
+    );
+
+    // extraction alone: what ingest spends in resolve_document
+    let (extract_times, mentions) = time_runs(opts.runs, "extraction alone", || {
+        corpus
+            .iter()
+            .map(|d| black_box(resolve_document(d, &lex)).len())
+            .sum()
+    });
+    let extract = Stats::of(&extract_times);
+
+    let db = opts
+        .dir
+        .join(format!("rasid-ingest-bench-{}.db", std::process::id()));
+    let remove = || {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+        }
+    };
+    let mut last = None;
+    let mut store_times = Vec::new();
+    let (ingest_times, _) = time_runs(opts.runs, "ingest into a fresh store", || {
+        remove();
+        let mut store = TimedStore {
+            inner: SqliteStore::open(&db).expect("open the store"),
+            spent: Cell::new(Duration::ZERO),
+        };
+        let summary = ingest(
+            &mut store,
+            &lex,
+            &corpus,
+            &IngestOptions {
+                batch_size: opts.batch,
+            },
+            &mut |_| {},
+        )
+        .expect("ingest");
+        store_times.push(store.spent.get());
+        let counts = store.inner.counts().expect("counts");
+        last = Some((summary, counts));
+        n
+    });
+    // closing the store checkpoints the write-ahead log into the file
+    let db_mb = file_mb(&db) + file_mb(&PathBuf::from(format!("{}-wal", db.display())));
+    remove();
+    let (summary, counts) = last.expect("one run");
+    let ingest_stats = Stats::of(&ingest_times);
+    let (dps, dps_lo, dps_hi) = ingest_stats.rate(n as f64);
+    let (eps, _, _) = extract.rate(n as f64);
+    let outside = 1.0 - extract.median / ingest_stats.median;
+    let store_stats = Stats::of(&store_times);
+    let store_share = store_stats.median / ingest_stats.median;
+
+    println!();
+    println!(
+        "{:<46} {:>12}   {}",
+        "figure", "median", "range (min – max)"
+    );
+    println!("{}", "-".repeat(84));
+    println!(
+        "{:<46} {:>8.0} d/s   {:.0} – {:.0} d/s",
+        "ingest, documents/s", dps, dps_lo, dps_hi
+    );
+    println!(
+        "{:<46} {:>8.1} s     {:.1} – {:.1} s",
+        "ingest, total time", ingest_stats.median, ingest_stats.min, ingest_stats.max
+    );
+    println!(
+        "{:<46} {:>8.0} d/s",
+        "extraction alone (resolve_document), docs/s", eps
+    );
+    println!(
+        "{:<46} {:>8.1} %",
+        "share outside extraction (store + merge)",
+        outside * 100.0
+    );
+    println!("{:<46} {:>8.1} MB", "database size", db_mb);
+    println!("{:<46} {:>8}", "documents stored", counts.documents);
+    println!("{:<46} {:>8}", "mentions stored", counts.mentions);
+    println!("{:<46} {:>8}", "events", counts.events);
+    println!("{:<46} {:>8}", "transactions (batches)", summary.batches);
+    println!();
+    println!(
+        "bench-ingest: docs={n} docs_per_s={dps:.0} store_share={store_share:.3} outside_extraction={outside:.3} db_mb={db_mb:.1} events={} mentions={mentions}",
+        counts.events
+    );
+    if let Some(path) = &opts.json {
+        let report = json!({
+            "documents": n,
+            "text_mb": text_mb,
+            "batch": opts.batch,
+            "ingest_seconds": ingest_stats.json(),
+            "extraction_seconds": extract.json(),
+            "docs_per_second": dps,
+            "store_seconds": store_stats.json(),
+            "store_share": store_share,
+            "share_outside_extraction": outside,
+            "db_mb": db_mb,
+            "store": counts,
+            "summary": summary,
+        });
+        std::fs::write(
+            path,
+            serde_json::to_string_pretty(&report).unwrap_or_default(),
+        )
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match parse_args().and_then(|o| run(&o)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is_empty() => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("rasid-ingest-bench: {e}\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn years_move_in_both_digit_forms_and_other_numbers_stay() {
+        assert_eq!(
+            shift_years("في 12 شباط 2024 و٢٠٢٣ قتل 1500 شخص عام 1850", 3),
+            "في 12 شباط 2027 و2026 قتل 1500 شخص عام 1850"
+        );
+    }
+}
