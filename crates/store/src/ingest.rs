@@ -75,6 +75,9 @@ pub fn content_hash(text: &str) -> String {
         .collect()
 }
 
+/// What a probe asks: type, sub-type, latitude and longitude bits, possible days.
+type ProbeKey<'a> = (&'a str, &'a str, u64, u64, Option<(Day, Day)>);
+
 /// A document to store, with its mentions, and the stored document it replaces.
 struct Incoming {
     doc: Document,
@@ -207,7 +210,7 @@ fn merge_batch<S: Store>(
         .into_iter()
         .collect();
     // mentions of one act told again in a batch ask the same question once
-    let mut asked: HashSet<(&str, &str, u64, u64, Option<(Day, Day)>)> = HashSet::new();
+    let mut asked: HashSet<ProbeKey> = HashSet::new();
     for m in incoming.iter().flat_map(|i| &i.mentions) {
         let days = possible_days(m);
         let key = (
