@@ -279,10 +279,7 @@ fn run(opts: &Options) -> Result<(), String> {
     let store_share = store_stats.median / ingest_stats.median;
 
     println!();
-    println!(
-        "{:<46} {:>12}   {}",
-        "figure", "median", "range (min – max)"
-    );
+    println!("{:<46} {:>12}   range (min – max)", "figure", "median");
     println!("{}", "-".repeat(84));
     println!(
         "{:<46} {:>8.0} d/s   {:.0} – {:.0} d/s",
