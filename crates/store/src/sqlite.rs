@@ -32,6 +32,8 @@ impl SqliteStore {
     /// Opens the store at `path`, creating the file and its schema if needed.
     pub fn open(path: &Path) -> Result<SqliteStore> {
         let conn = Connection::open(path).map_err(fail(path, "cannot open the database"))?;
+        // every statement of a batch stays prepared (the default cache holds 16)
+        conn.set_prepared_statement_cache_capacity(64);
         let mut store = SqliteStore {
             conn,
             path: path.to_path_buf(),
@@ -113,7 +115,7 @@ impl SqliteStore {
 
     fn document_where(&self, cond: &str, value: &str) -> Result<Option<DocumentMeta>> {
         let sql = format!(
-            "SELECT id, url, outlet, published, ingested, content_hash FROM documents WHERE {cond} ORDER BY id LIMIT 1"
+            "SELECT id, url, outlet, published, ingested, content_hash FROM documents WHERE {cond} LIMIT 1"
         );
         self.conn
             .prepare_cached(&sql)
@@ -249,7 +251,7 @@ impl Store for SqliteStore {
         };
         self.conn
             .prepare_cached(
-                "SELECT DISTINCT doc_id, event_id FROM mentions
+                "SELECT doc_id, event_id FROM mentions
                  WHERE event_type = ?1 AND sub_event_type = ?2 AND possible_last >= ?3
                    AND possible_first <= ?4 AND lat >= ?5 AND lat <= ?6 AND lon >= ?7 AND lon <= ?8",
             )
