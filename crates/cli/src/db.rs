@@ -109,10 +109,19 @@ pub fn ingest_command(args: IngestArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let (docs, errors) = input::read_inputs(&args.inputs, args.published);
-    for e in &errors {
+    let read = input::read_all(&args.inputs, args.published);
+    for e in &read.problems {
         eprintln!("{e}");
     }
+    if !args.json {
+        eprint!("{}", read.notices());
+    }
+    let skipped: serde_json::Map<String, serde_json::Value> = read
+        .skipped_counts()
+        .iter()
+        .map(|(reason, n)| (reason.as_str().replace(' ', "_"), json!(n)))
+        .collect();
+    let (docs, errors) = (read.documents, read.problems);
     let mut store = match open(&args.db) {
         Ok(s) => s,
         Err(code) => return code,
@@ -143,6 +152,8 @@ pub fn ingest_command(args: IngestArgs) -> ExitCode {
         let report = json!({
             "db": args.db.display().to_string(),
             "input_problems": errors.iter().map(|e| json!({"input": e.input, "message": e.message})).collect::<Vec<_>>(),
+            "input_warnings": read.warnings.iter().map(|e| json!({"input": e.input, "message": e.message})).collect::<Vec<_>>(),
+            "skipped": skipped,
             "summary": summary,
             "store": counts,
         });

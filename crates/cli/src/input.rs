@@ -1,7 +1,20 @@
 //! Reading the documents named on the command line (see `shared/eval/EVENTS.md`): JSON Lines
-//! files of documents, plain-text files (one document each, its id the file name) and folders
-//! of them, followed all the way down in name order. In folders, hidden entries are skipped and
-//! only `.txt`, `.text`, `.jsonl`, `.json`, `.ndjson` and extension-less files are read.
+//! files of documents, plain-text files (one document each, its id the file name), HTML pages,
+//! RSS / Atom feeds and WARC archives (through `rasid-sources`), and folders of them, followed
+//! all the way down in name order. In folders, hidden entries are skipped and only `.txt`,
+//! `.text`, `.jsonl`, `.json`, `.ndjson`, `.html`, `.htm`, `.xhtml`, `.shtml`, `.xml`, `.rss`,
+//! `.atom`, `.warc`, `.warc.gz` and extension-less files are read.
+//!
+//! The kind of a file comes from its extension; where the extension says nothing (none, or
+//! one not listed, or standard input) from its first bytes: `WARC/` or the gzip magic is an
+//! archive, `<rss`, `<feed`, `<rdf:RDF` a feed, `<!DOCTYPE html` / `<html` a page, `{` JSON
+//! Lines, anything else plain text.
+//!
+//! An HTML page is one document whose id is the file name; a feed gives one per item and an
+//! archive one per HTML response, with ids derived from their URLs (see `rasid-sources`).
+//! Items that give no document for a reason that is not an error — not Arabic, empty after
+//! extraction, a WARC response that is not an HTML page, a URL already read — are counted in
+//! [`Inputs::skipped`], not reported as problems.
 //!
 //! Bad input never panics and never stops the other documents: each problem becomes an
 //! [`InputError`] naming the file (and line), and reading goes on with the next document.
@@ -16,8 +29,11 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use rasid_extraction::Document;
+use rasid_sources::{Extracted, SourceKind};
 use rasid_text::Day;
 use serde_json::Value;
+
+pub use rasid_sources::SkipReason;
 
 /// Largest document text accepted, in bytes.
 const MAX_TEXT_BYTES: usize = 8 << 20;
@@ -47,16 +63,82 @@ impl fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
+/// An item of an input that gave no document, and why (not an error).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedItem {
+    /// The path as given (or as found in a folder), plus `: item N` / `: record N (URL)`.
+    pub input: String,
+    /// The id the document would have had.
+    pub id: String,
+    pub reason: SkipReason,
+}
+
+/// Everything read from the inputs.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    pub documents: Vec<Document>,
+    /// Inputs, lines, items or records that could not be read (or only partly).
+    pub problems: Vec<InputError>,
+    /// Notices about inputs read anyway: invalid bytes replaced by U+FFFD, an encoding
+    /// declaration the bytes contradict, a page cut for nesting too deep.
+    pub warnings: Vec<InputError>,
+    /// Items that gave no document, in input order.
+    pub skipped: Vec<SkippedItem>,
+}
+
+impl Inputs {
+    /// How many items were skipped for each reason, in the order of [`SkipReason`].
+    pub fn skipped_counts(&self) -> Vec<(SkipReason, usize)> {
+        let mut counts: Vec<(SkipReason, usize)> = Vec::new();
+        for item in &self.skipped {
+            match counts.iter_mut().find(|(r, _)| *r == item.reason) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((item.reason, 1)),
+            }
+        }
+        counts.sort();
+        counts
+    }
+
+    /// The lines to show on standard error besides the problems: one per warning, then one
+    /// line with the skipped counts when items were skipped (empty when there is nothing).
+    pub fn notices(&self) -> String {
+        let mut out = String::new();
+        for w in &self.warnings {
+            out.push_str(&format!("rasid: {}: warning: {}\n", w.input, w.message));
+        }
+        let counts = self.skipped_counts();
+        if !counts.is_empty() {
+            let parts: Vec<String> = counts.iter().map(|(r, n)| format!("{n} {r}")).collect();
+            out.push_str(&format!(
+                "rasid: {} items skipped ({})\n",
+                self.skipped.len(),
+                parts.join(", ")
+            ));
+        }
+        out
+    }
+}
+
 /// Reads every document from `paths` (files, folders, or `-` for standard input) in order.
 ///
 /// `default_published` is given to documents that carry no valid publication day. Documents
-/// with problems are reported in the second list and left out (or, for a bad `published`,
-/// kept without it); a later document whose id was already seen is reported and skipped.
-pub fn read_inputs(
+/// with problems are reported in [`Inputs::problems`] and left out (or, for a bad
+/// `published`, kept without it); a later document whose id was already seen is reported and
+/// skipped, except that a feed item or archive record whose URL was already read is counted
+/// as skipped (the same article fetched twice is not an input problem).
+pub fn read_all(paths: &[PathBuf], default_published: Option<Day>) -> Inputs {
+    read_all_with_limits(paths, default_published, Limits::DEFAULT)
+}
+
+/// [`read_all`] without the warnings and skipped items, for the tests.
+#[cfg(test)]
+fn read_inputs(
     paths: &[PathBuf],
     default_published: Option<Day>,
 ) -> (Vec<Document>, Vec<InputError>) {
-    read_with_limits(paths, default_published, Limits::DEFAULT)
+    let inputs = read_all(paths, default_published);
+    (inputs.documents, inputs.problems)
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -72,24 +154,54 @@ impl Limits {
         text: MAX_TEXT_BYTES,
         line: MAX_LINE_BYTES,
     };
+
+    /// Largest HTML or feed file, and largest WARC record: markup takes room, so four times
+    /// the largest text.
+    fn markup(&self) -> usize {
+        self.text.saturating_mul(4)
+    }
+
+    fn sources(&self) -> rasid_sources::Limits {
+        rasid_sources::Limits {
+            max_text_bytes: self.text,
+            max_record_bytes: self.markup(),
+        }
+    }
 }
 
+#[cfg(test)]
 fn read_with_limits(
     paths: &[PathBuf],
     default_published: Option<Day>,
     limits: Limits,
 ) -> (Vec<Document>, Vec<InputError>) {
+    let inputs = read_all_with_limits(paths, default_published, limits);
+    (inputs.documents, inputs.problems)
+}
+
+fn read_all_with_limits(
+    paths: &[PathBuf],
+    default_published: Option<Day>,
+    limits: Limits,
+) -> Inputs {
     let mut reader = Reader {
         limits,
         default_published,
         docs: Vec::new(),
         errors: Vec::new(),
+        warnings: Vec::new(),
+        skipped: Vec::new(),
         seen: HashMap::new(),
     };
     for path in paths {
         reader.path(path);
     }
-    (reader.docs, reader.errors)
+    Inputs {
+        documents: reader.docs,
+        problems: reader.errors,
+        warnings: reader.warnings,
+        skipped: reader.skipped,
+    }
 }
 
 /// How a file's content is read.
@@ -104,6 +216,8 @@ struct Reader {
     default_published: Option<Day>,
     docs: Vec<Document>,
     errors: Vec<InputError>,
+    warnings: Vec<InputError>,
+    skipped: Vec<SkippedItem>,
     /// Where each document id was first seen.
     seen: HashMap<String, String>,
 }
@@ -251,6 +365,13 @@ impl Reader {
             Ok(head) => head,
             Err(e) => return self.error(label, describe_io(&e)),
         };
+        let source = match extension {
+            Some("jsonl" | "json" | "ndjson" | "txt" | "text") => None,
+            _ => rasid_sources::kind_from_name(name).or_else(|| rasid_sources::sniff(head)),
+        };
+        if let Some(kind) = source {
+            return self.source(reader, label, name, kind, size);
+        }
         if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
             return self.error(
                 label,
@@ -285,6 +406,88 @@ impl Reader {
             Kind::JsonLines => self.json_lines(reader, label),
             Kind::Text => self.text_file(reader, label, name, size),
         }
+    }
+
+    /// An HTML page, a feed or a WARC archive, read by `rasid-sources`.
+    fn source<R: BufRead>(
+        &mut self,
+        mut reader: R,
+        label: &str,
+        name: &str,
+        kind: SourceKind,
+        size: Option<u64>,
+    ) {
+        let limits = self.limits.sources();
+        let extracted = match kind {
+            // archives are read record by record, never whole
+            SourceKind::Warc => rasid_sources::read_warc(reader, name, &limits),
+            SourceKind::Html | SourceKind::Feed => {
+                let cap = self.limits.markup();
+                if let Some(size) = size.filter(|&s| s > cap as u64) {
+                    return self.error(label, file_too_large(kind, size, cap));
+                }
+                let mut bytes = Vec::new();
+                if let Err(e) = (&mut reader).take(cap as u64 + 1).read_to_end(&mut bytes) {
+                    return self.error(label, describe_io(&e));
+                }
+                if bytes.len() > cap {
+                    let rest = io::copy(&mut reader, &mut io::sink()).unwrap_or(0);
+                    return self.error(label, file_too_large(kind, bytes.len() as u64 + rest, cap));
+                }
+                if kind == SourceKind::Html {
+                    rasid_sources::read_html(&bytes, name, None, &limits)
+                } else {
+                    rasid_sources::read_feed(&bytes, name, &limits)
+                }
+            }
+        };
+        self.take_extracted(extracted, label, kind);
+    }
+
+    /// Keeps the documents of a source and sorts its problems and skipped items.
+    fn take_extracted(&mut self, extracted: Extracted, label: &str, kind: SourceKind) {
+        let mut problems = FileErrors::new(label);
+        let at = |place: &Option<String>| match place {
+            Some(place) => format!("{label}: {place}"),
+            None => label.to_string(),
+        };
+        for p in extracted.problems {
+            let input = at(&p.at);
+            if p.fatal {
+                problems.report(&mut self.errors, input, p.message);
+            } else if self.warnings.len() < 10 * MAX_ERRORS_PER_FILE {
+                self.warnings.push(InputError {
+                    input,
+                    message: p.message,
+                });
+            }
+        }
+        for s in extracted.skipped {
+            self.skipped.push(SkippedItem {
+                input: label.to_string(),
+                id: s.id,
+                reason: s.reason,
+            });
+        }
+        for doc in extracted.documents {
+            let doc = Document {
+                published: doc.published.or(self.default_published),
+                ..doc
+            };
+            // ids made from URLs: the same URL read again is the same article
+            if kind != SourceKind::Html && self.seen.contains_key(&doc.id) {
+                self.skipped.push(SkippedItem {
+                    input: label.to_string(),
+                    id: doc.id,
+                    reason: SkipReason::Duplicate,
+                });
+                continue;
+            }
+            if let Err(message) = self.accept(doc, label) {
+                problems.report(&mut self.errors, label.to_string(), message);
+            }
+        }
+        problems.finish(&mut self.errors);
     }
 
     /// A plain-text file: one document whose id is the file name.
@@ -383,10 +586,19 @@ impl Reader {
         problems.finish(&mut self.errors);
     }
 
-    /// Keeps a document unless its text is blank or its id was already seen.
+    /// Keeps a document unless its text is blank or its id was already seen; a text that is
+    /// not Arabic is counted as skipped.
     fn accept(&mut self, doc: Document, at: &str) -> Result<(), String> {
         if doc.text.trim().is_empty() {
             return Err(format!("empty document (id {:?})", doc.id));
+        }
+        if !rasid_sources::is_arabic(&doc.text) {
+            self.skipped.push(SkippedItem {
+                input: at.to_string(),
+                id: doc.id,
+                reason: SkipReason::NotArabic,
+            });
+            return Ok(());
         }
         if let Some(first) = self.seen.get(&doc.id) {
             return Err(format!(
@@ -548,8 +760,17 @@ fn is_document_name(path: &Path) -> bool {
         Some(e) => {
             let e = e.to_string_lossy().to_ascii_lowercase();
             matches!(e.as_str(), "txt" | "text" | "jsonl" | "json" | "ndjson")
+                || rasid_sources::kind_from_name(&path.to_string_lossy()).is_some()
         }
     }
+}
+
+fn file_too_large(kind: SourceKind, size: u64, limit: usize) -> String {
+    format!(
+        "{kind} too large ({} MB > {} MB)",
+        megabytes(size),
+        megabytes(limit as u64)
+    )
 }
 
 /// An ISO day (`Day::parse_iso` also takes the day of a timestamp).
@@ -1036,6 +1257,139 @@ mod tests {
         assert_eq!(
             errors.last().unwrap().message,
             "5 more problems in this file not shown"
+        );
+    }
+
+    fn page(body: &str) -> String {
+        format!(
+            "<html><head><meta charset='utf-8'><meta property='og:title' content='عنوان الخبر'>\
+             </head><body><nav><a href='/'>الرئيسية</a></nav><div><p>{body}</p></div></body></html>"
+        )
+    }
+
+    fn warc_response(uri: &str, html: &str) -> Vec<u8> {
+        let block =
+            format!("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{html}");
+        format!(
+            "WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {uri}\r\n\
+             WARC-Date: 2024-02-06T10:00:00Z\r\nContent-Length: {}\r\n\r\n{block}\r\n\r\n",
+            block.len()
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn reads_pages_feeds_and_archives_in_folders() {
+        let dir = TempDir::new("sources");
+        dir.write("a.html", page(ARABIC));
+        dir.write("b.HTM", page("قصف مدفعي على أطراف البلدة"));
+        dir.write(
+            "sniffed",
+            format!("<!DOCTYPE html>{}", page("اشتباكات في الريف")),
+        );
+        dir.write(
+            "c.rss",
+            format!(
+                "<rss><channel><title>وكالة</title><item><title>{ARABIC}</title>\
+                 <link>https://x.example/1</link><pubDate>Mon, 05 Feb 2024 08:00:00 GMT</pubDate>\
+                 </item></channel></rss>"
+            ),
+        );
+        dir.write(
+            "d.warc",
+            warc_response("https://x.example/2", &page(ARABIC)),
+        );
+        dir.write("notes.md", "not read");
+        let (docs, errors) = read_inputs(std::slice::from_ref(&dir.0), Some(day("2024-01-01")));
+        assert!(errors.is_empty(), "{errors:?}");
+        let expected = [
+            "a.html".to_string(),
+            "b.HTM".to_string(),
+            rasid_sources::url_id("https://x.example/1"),
+            rasid_sources::url_id("https://x.example/2"),
+            "sniffed".to_string(),
+        ];
+        assert_eq!(ids(&docs), expected);
+        assert_eq!(docs[0].text, format!("عنوان الخبر\n{ARABIC}"));
+        assert_eq!(docs[0].published, Some(day("2024-01-01")));
+        assert_eq!(docs[2].published, Some(day("2024-02-05")));
+        assert_eq!(docs[2].outlet.as_deref(), Some("وكالة"));
+        assert_eq!(docs[3].published, Some(day("2024-02-06")));
+        assert_eq!(docs[3].url.as_deref(), Some("https://x.example/2"));
+    }
+
+    #[test]
+    fn skipped_items_are_counted_not_reported() {
+        let dir = TempDir::new("skipped");
+        let english = dir.write("en.html", page("A drone struck a truck near the town."));
+        let empty = dir.write("empty.html", "<html><body><nav>قائمة</nav></body></html>");
+        let archive = dir.write(
+            "dup.warc",
+            [
+                warc_response("https://x.example/2", &page(ARABIC)),
+                warc_response("https://x.example/2", &page(ARABIC)),
+            ]
+            .concat(),
+        );
+        let again = dir.write(
+            "again.warc",
+            warc_response("https://x.example/2", &page(ARABIC)),
+        );
+        let inputs = read_all(&[english, empty, archive, again], None);
+        assert!(inputs.problems.is_empty(), "{:?}", inputs.problems);
+        assert_eq!(inputs.documents.len(), 1);
+        assert_eq!(
+            inputs.skipped_counts(),
+            [
+                (SkipReason::NotArabic, 1),
+                (SkipReason::Empty, 1),
+                (SkipReason::Duplicate, 2)
+            ]
+        );
+        assert_eq!(
+            inputs.notices(),
+            "rasid: 4 items skipped (1 not Arabic, 1 empty, 2 duplicate URL)\n"
+        );
+    }
+
+    #[test]
+    fn page_problems_and_warnings() {
+        let dir = TempDir::new("page-problems");
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(page(ARABIC).encode_utf16().flat_map(|u| u.to_le_bytes()))
+            .collect();
+        let utf16 = dir.write("utf16.html", utf16);
+        let mut stray = page(ARABIC).into_bytes();
+        stray.extend_from_slice(b"<p>\xD9</p>");
+        let stray = dir.write("stray.html", stray);
+        let gz = dir.write("broken.warc.gz", [0x1F, 0x8B, 0x08, 0x00, 0x01, 0x02]);
+        let inputs = read_all(&[utf16, stray, gz.clone()], None);
+        assert_eq!(ids(&inputs.documents), ["utf16.html", "stray.html"]);
+        assert_eq!(inputs.problems.len(), 1, "{:?}", inputs.problems);
+        assert!(inputs.problems[0]
+            .input
+            .starts_with(&gz.display().to_string()));
+        assert_eq!(inputs.warnings.len(), 1, "{:?}", inputs.warnings);
+        assert!(inputs.warnings[0].message.contains("replaced by U+FFFD"));
+        assert!(inputs
+            .notices()
+            .contains(": warning: 1 invalid byte sequence"));
+    }
+
+    #[test]
+    fn oversized_pages_are_rejected_by_size() {
+        let limits = Limits {
+            text: 100,
+            line: 300,
+        };
+        let dir = TempDir::new("large-page");
+        let path = dir.write("big.html", page(&"ب".repeat(300)));
+        let (docs, errors) = read_with_limits(&[path], None, limits);
+        assert!(docs.is_empty());
+        assert!(
+            errors[0].message.starts_with("HTML page too large ("),
+            "{errors:?}"
         );
     }
 

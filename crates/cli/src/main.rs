@@ -163,10 +163,12 @@ fn extract(
             return ExitCode::from(2);
         }
     };
-    let (docs, errors) = input::read_inputs(inputs, published);
-    for e in &errors {
+    let read = input::read_all(inputs, published);
+    for e in &read.problems {
         eprintln!("{e}");
     }
+    eprint!("{}", read.notices());
+    let (docs, errors) = (read.documents, read.problems);
     let events = extract_events(&docs, &lex);
     let written = match &output {
         Some(path) => std::fs::File::create(path)

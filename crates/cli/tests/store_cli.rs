@@ -74,16 +74,16 @@ fn export_jsonl(db: &Path) -> Vec<Value> {
     events_by_id(&out.stdout)
 }
 
+/// `rasid ingest --json` with the examples' publication day for documents without one.
 fn ingest_json(db: &Path, inputs: &[&str]) -> Value {
-    let mut args = vec![
-        "ingest",
-        "--db",
-        path(db),
-        "--published",
-        "2024-03-16",
-        "--json",
-    ];
+    let mut args = vec!["--published", "2024-03-16"];
     args.extend_from_slice(inputs);
+    ingest_args(db, &args)
+}
+
+fn ingest_args(db: &Path, more: &[&str]) -> Value {
+    let mut args = vec!["ingest", "--db", path(db), "--json"];
+    args.extend_from_slice(more);
     let out = rasid(&args);
     assert!(out.status.success(), "{}", stderr(&out));
     serde_json::from_slice(&out.stdout).expect("summary JSON")
@@ -381,4 +381,65 @@ fn bad_options_and_missing_stores_fail_with_a_message() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("notes.txt"), "{}", stderr(&out));
     assert!(fs::read_to_string(&not_a_db).unwrap().starts_with("ليست"));
+}
+
+/// What must agree between two exports of one report told in two files.
+fn told(events: &[Value]) -> Vec<String> {
+    let mut s: Vec<String> = events
+        .iter()
+        .map(|e| {
+            let actor = |a: &Value| a["name"].as_str().unwrap_or("-").to_string();
+            serde_json::json!({
+                "type": e["event_type"], "sub": e["sub_event_type"], "date": e["date"],
+                "place": e["location"], "actor1": actor(&e["actor1"]),
+                "actor2": actor(&e["actor2"]), "fatalities": e["fatalities"],
+                "injured": e["injured"], "weapons": e["weapons"],
+            })
+            .to_string()
+        })
+        .collect();
+    s.sort();
+    s
+}
+
+#[test]
+fn a_windows_1256_page_ingests_to_the_events_of_its_utf8_text() {
+    let dir = temp_dir("cp1256");
+    let fixtures = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"));
+    let page = fixtures.join("drone_strike_cp1256.html");
+    assert!(
+        std::str::from_utf8(&fs::read(&page).unwrap()).is_err(),
+        "not windows-1256"
+    );
+    let (html_db, text_db) = (dir.join("html.db"), dir.join("text.db"));
+    // the page gives its own day; the text file needs it
+    ingest_args(&html_db, &[path(&page)]);
+    ingest_args(
+        &text_db,
+        &[
+            "--published",
+            "2024-04-09",
+            path(&fixtures.join("drone_strike_cp1256.txt")),
+        ],
+    );
+    let (from_page, from_text) = (export_jsonl(&html_db), export_jsonl(&text_db));
+    assert!(!from_text.is_empty());
+    assert_eq!(told(&from_page), told(&from_text));
+}
+
+#[test]
+fn documents_that_are_not_arabic_are_counted_and_skipped() {
+    let dir = temp_dir("language");
+    let english = dir.join("weather.txt");
+    fs::write(
+        &english,
+        "Sunny skies are expected across the region today, with light winds and mild \
+         temperatures along the coast.",
+    )
+    .unwrap();
+    let db = dir.join("rasid.db");
+    let summary = ingest_json(&db, &[path(&english), path(&examples())]);
+    assert_eq!(summary["skipped"]["not_Arabic"], 1, "{summary}");
+    assert!(summary["summary"]["documents_new"].as_u64().unwrap() >= 8);
+    assert!(summary["input_problems"].as_array().unwrap().is_empty());
 }
