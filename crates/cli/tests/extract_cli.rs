@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 /// A drone strike on a named town, yesterday relative to the publication day.
@@ -23,28 +23,11 @@ const WEATHER_REPORT: &str = "تشهد البلاد اليوم طقسا صحوا
 const CSV_HEADER_START: &str =
     "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1";
 
-fn rasid() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_rasid"))
-}
+mod common;
+use common::{extract as run, stderr};
 
-fn run(args: &[&str]) -> Output {
-    rasid()
-        .arg("extract")
-        .args(args)
-        .output()
-        .expect("run rasid")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// A fresh, empty folder for one test.
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("rasid-cli-test-{}-{name}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).expect("create temp dir");
-    dir
+    common::temp_dir("extract", name)
 }
 
 /// The shared folder beside the repository, or `None` (with a note) when it is missing.

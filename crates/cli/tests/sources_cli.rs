@@ -13,7 +13,7 @@ use serde_json::Value;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 const PUBLISHED: &str = "2024-04-09";
 const TITLE: &str = "مسيرة تستهدف سيارة عسكرية قرب البوكمال";
@@ -134,17 +134,8 @@ fn fixtures_are_generated() {
     assert_eq!(fs::read_to_string(text_fixture()).unwrap(), page_text());
 }
 
-fn rasid(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rasid"))
-        .arg("extract")
-        .args(args)
-        .output()
-        .expect("run rasid")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+mod common;
+use common::{extract as rasid, stderr, told as summary};
 
 fn events(out: &Output) -> Vec<Value> {
     String::from_utf8(out.stdout.clone())
@@ -155,31 +146,8 @@ fn events(out: &Output) -> Vec<Value> {
         .collect()
 }
 
-/// What must agree between the events of the page and those of the text.
-fn summary(events: &[Value]) -> Vec<String> {
-    let mut s: Vec<String> = events
-        .iter()
-        .map(|e| {
-            let actor = |a: &Value| a["name"].as_str().unwrap_or("-").to_string();
-            serde_json::json!({
-                "type": e["event_type"], "sub": e["sub_event_type"], "date": e["date"],
-                "place": e["location"]["name"], "country": e["location"]["country"],
-                "actor1": actor(&e["actor1"]), "actor2": actor(&e["actor2"]),
-                "fatalities": e["fatalities"], "injured": e["injured"], "weapons": e["weapons"],
-            })
-            .to_string()
-        })
-        .collect();
-    s.sort();
-    s
-}
-
 fn temp_dir(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("rasid-sources-test-{}-{name}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
+    common::temp_dir("sources", name)
 }
 
 fn path_str(p: &Path) -> &str {

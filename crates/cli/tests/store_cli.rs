@@ -4,30 +4,18 @@
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::Duration;
 
-fn rasid(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rasid"))
-        .args(args)
-        .output()
-        .expect("run rasid")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+mod common;
+use common::{rasid, stderr, told};
 
 fn examples() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples"))
 }
 
-/// A fresh, empty folder for one test.
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("rasid-store-test-{}-{name}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).expect("create temp dir");
-    dir
+    common::temp_dir("store", name)
 }
 
 fn path(p: &Path) -> &str {
@@ -69,12 +57,19 @@ fn events_by_id(jsonl: &[u8]) -> Vec<Value> {
 }
 
 fn export_jsonl(db: &Path) -> Vec<Value> {
-    let out = rasid(&["export", "--db", path(db), "--format", "jsonl"]);
+    export_filtered(db, &[])
+}
+
+/// `rasid ingest --json` with the examples' publication day for documents without one.
+/// `rasid export --format jsonl` with filters, events sorted by id.
+fn export_filtered(db: &Path, filters: &[&str]) -> Vec<Value> {
+    let mut args = vec!["export", "--db", path(db), "--format", "jsonl"];
+    args.extend_from_slice(filters);
+    let out = rasid(&args);
     assert!(out.status.success(), "{}", stderr(&out));
     events_by_id(&out.stdout)
 }
 
-/// `rasid ingest --json` with the examples' publication day for documents without one.
 fn ingest_json(db: &Path, inputs: &[&str]) -> Value {
     let mut args = vec!["--published", "2024-03-16"];
     args.extend_from_slice(inputs);
@@ -267,46 +262,17 @@ fn exports_hold_one_row_or_feature_per_event_and_filters_select() {
     assert_eq!(fc["type"], "FeatureCollection");
     assert_eq!(fc["features"].as_array().unwrap().len(), events.len());
 
-    let iraq = rasid(&[
-        "export",
-        "--db",
-        path(&db),
-        "--format",
-        "jsonl",
-        "--country",
-        "iq",
-    ]);
-    let iraq = events_by_id(&iraq.stdout);
+    let iraq = export_filtered(&db, &["--country", "iq"]);
     assert!(!iraq.is_empty() && iraq.len() < events.len());
     assert!(iraq.iter().all(|e| e["location"]["country"] == "IQ"));
 
-    let multi = rasid(&[
-        "export",
-        "--db",
-        path(&db),
-        "--format",
-        "jsonl",
-        "--min-sources",
-        "2",
-    ]);
-    let multi = events_by_id(&multi.stdout);
+    let multi = export_filtered(&db, &["--min-sources", "2"]);
     assert!(!multi.is_empty());
     assert!(multi
         .iter()
         .all(|e| e["docs"].as_array().unwrap().len() >= 2));
 
-    let march = rasid(&[
-        "export",
-        "--db",
-        path(&db),
-        "--format",
-        "jsonl",
-        "--from",
-        "2024-03-11",
-        "--to",
-        "2024-03-13",
-    ]);
-    let march = events_by_id(&march.stdout);
+    let march = export_filtered(&db, &["--from", "2024-03-11", "--to", "2024-03-13"]);
     assert!(!march.is_empty());
     assert!(march.iter().all(|e| {
         let start = e["date"]["start"].as_str().unwrap();
@@ -381,25 +347,6 @@ fn bad_options_and_missing_stores_fail_with_a_message() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("notes.txt"), "{}", stderr(&out));
     assert!(fs::read_to_string(&not_a_db).unwrap().starts_with("ليست"));
-}
-
-/// What must agree between two exports of one report told in two files.
-fn told(events: &[Value]) -> Vec<String> {
-    let mut s: Vec<String> = events
-        .iter()
-        .map(|e| {
-            let actor = |a: &Value| a["name"].as_str().unwrap_or("-").to_string();
-            serde_json::json!({
-                "type": e["event_type"], "sub": e["sub_event_type"], "date": e["date"],
-                "place": e["location"], "actor1": actor(&e["actor1"]),
-                "actor2": actor(&e["actor2"]), "fatalities": e["fatalities"],
-                "injured": e["injured"], "weapons": e["weapons"],
-            })
-            .to_string()
-        })
-        .collect();
-    s.sort();
-    s
 }
 
 #[test]
