@@ -58,13 +58,22 @@ pub type Name = &'static str;
 /// The precisions a date can have, finest first.
 pub const DATE_PRECISIONS: [&str; 5] = ["day", "range", "month", "year", "unknown"];
 
-fn date_precision<'de, D: Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+/// Deserialises a [`Name`]: one of `names`, else an error saying it is an unknown `what`.
+pub fn name_from<'de, D: Deserializer<'de>>(
+    d: D,
+    names: &'static [&'static str],
+    what: &str,
+) -> Result<Name, D::Error> {
     let name = String::deserialize(d)?;
-    DATE_PRECISIONS
+    names
         .iter()
-        .find(|p| **p == name)
+        .find(|n| **n == name)
         .copied()
-        .ok_or_else(|| de::Error::custom(format!("unknown date precision {name:?}")))
+        .ok_or_else(|| de::Error::custom(format!("unknown {what} {name:?}")))
+}
+
+fn date_precision<'de, D: Deserializer<'de>>(d: D) -> Result<Name, D::Error> {
+    name_from(d, &DATE_PRECISIONS, "date precision")
 }
 
 impl DateValue {

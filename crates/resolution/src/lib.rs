@@ -6,7 +6,8 @@ pub mod geocode;
 use geocode::{geocode, DocumentPlaces};
 use rasid_extraction::{find_mentions, Analysis, DateValue, Document, Mention, Span};
 use rasid_lexicons::{Actor, ActorKind, Lexicons};
-use serde::{de, Deserialize, Deserializer, Serialize};
+use rasid_extraction::mention::{name_from, Name};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// An actor with its canonical name and the words the text used for it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -37,7 +38,7 @@ pub struct ResolvedPlace {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SpanRef {
     #[serde(deserialize_with = "evidence_field")]
-    pub field: rasid_extraction::mention::Name,
+    pub field: Name,
     pub start: usize,
     pub end: usize,
 }
@@ -79,13 +80,8 @@ pub const EVIDENCE_FIELDS: [&str; 9] = [
     "claimant",
 ];
 
-fn evidence_field<'de, D: Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
-    let name = String::deserialize(d)?;
-    EVIDENCE_FIELDS
-        .iter()
-        .find(|f| **f == name)
-        .copied()
-        .ok_or_else(|| de::Error::custom(format!("unknown evidence field {name:?}")))
+fn evidence_field<'de, D: Deserializer<'de>>(d: D) -> Result<Name, D::Error> {
+    name_from(d, &EVIDENCE_FIELDS, "evidence field")
 }
 
 /// How many sentences back a mention without a place may borrow one.
