@@ -4,9 +4,9 @@
 pub mod geocode;
 
 use geocode::{geocode, DocumentPlaces};
+use rasid_extraction::mention::{name_from, Name};
 use rasid_extraction::{find_mentions, Analysis, DateValue, Document, Mention, Span};
 use rasid_lexicons::{Actor, ActorKind, Lexicons};
-use rasid_extraction::mention::{name_from, Name};
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// An actor with its canonical name and the words the text used for it.
@@ -267,5 +267,33 @@ pub fn canonical(lex: &Lexicons, entry: u32, surface: String) -> ResolvedActor {
         inter: actor.inter,
         country: actor.country.clone(),
         parents,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rasid_text::Day;
+
+    #[test]
+    fn stored_mentions_read_back_as_they_were() {
+        let lex = Lexicons::embedded().expect("embedded lexicons");
+        let doc = Document {
+            id: "a".into(),
+            text: "قتل ثلاثة عناصر أمس في غارة لطائرة مسيرة استهدفت مستودعا في مدينة الميادين، \
+                   وفق ما أفاد المرصد السوري لحقوق الإنسان."
+                .into(),
+            url: None,
+            outlet: None,
+            published: Day::parse_iso("2024-01-21"),
+        };
+        let mentions = resolve_document(&doc, &lex);
+        assert!(!mentions.is_empty());
+        let json = serde_json::to_string(&mentions).unwrap();
+        let back: Vec<ResolvedMention> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, mentions);
+        let unknown = json.replacen("\"trigger\"", "\"colour\"", 1);
+        let err = serde_json::from_str::<Vec<ResolvedMention>>(&unknown).unwrap_err();
+        assert!(err.to_string().contains("unknown evidence field"), "{err}");
     }
 }
