@@ -294,6 +294,18 @@ fn run(opts: &Options) -> Result<(), String> {
         "extraction alone (resolve_document), docs/s", eps
     );
     println!(
+        "{:<46} {:>8.1} s     {:.1} – {:.1} s",
+        "time in the store (SQLite reads and writes)",
+        store_stats.median,
+        store_stats.min,
+        store_stats.max
+    );
+    println!(
+        "{:<46} {:>8.1} %",
+        "store share of the ingest time",
+        store_share * 100.0
+    );
+    println!(
         "{:<46} {:>8.1} %",
         "share outside extraction (store + merge)",
         outside * 100.0

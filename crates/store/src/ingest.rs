@@ -200,7 +200,7 @@ fn note_duplicate(summary: &mut Summary, doc: &str, of: &str) {
 fn merge_batch<S: Store>(
     store: &S,
     lex: &Lexicons,
-    incoming: Vec<Incoming>,
+    mut incoming: Vec<Incoming>,
     summary: &mut Summary,
 ) -> Result<Batch> {
     let replaced: BTreeSet<String> = incoming.iter().filter_map(|i| i.replaces.clone()).collect();
@@ -260,17 +260,21 @@ fn merge_batch<S: Store>(
         .collect();
     let stored = store.mentions_of_documents(&kept)?;
 
-    let mut docs: Vec<DocumentMentions> = stored
-        .iter()
-        .map(|s| DocumentMentions {
-            doc: s.doc.clone(),
-            mentions: s.mentions.iter().map(|(_, m)| m.clone()).collect(),
-        })
-        .collect();
+    // the mentions move into the merge; what the store said of them stays here
+    let mut old_event_of: Vec<Vec<String>> = Vec::with_capacity(stored.len());
+    let mut docs: Vec<DocumentMentions> = Vec::with_capacity(stored.len() + incoming.len());
+    for s in stored {
+        let (events, mentions) = s.mentions.into_iter().unzip();
+        old_event_of.push(events);
+        docs.push(DocumentMentions {
+            doc: s.doc,
+            mentions,
+        });
+    }
     let first_incoming = docs.len();
-    docs.extend(incoming.iter().map(|i| DocumentMentions {
+    docs.extend(incoming.iter_mut().map(|i| DocumentMentions {
         doc: i.doc.id.clone(),
-        mentions: i.mentions.clone(),
+        mentions: std::mem::take(&mut i.mentions),
     }));
     let merged = merge_with_members(&docs, lex);
 
@@ -282,8 +286,8 @@ fn merge_batch<S: Store>(
         .collect();
     // where the stored mentions of each old event went
     let mut moved: HashMap<&str, BTreeMap<&str, usize>> = HashMap::new();
-    for (d, s) in stored.iter().enumerate() {
-        for (k, (old_event, _)) in s.mentions.iter().enumerate() {
+    for (d, events) in old_event_of.iter().enumerate() {
+        for (k, old_event) in events.iter().enumerate() {
             let new_event = &merged.events[merged.event_of_mention[d][k]].id;
             *moved
                 .entry(old_event.as_str())
@@ -337,24 +341,15 @@ fn merge_batch<S: Store>(
         batch.delete_events.push(id.clone());
     }
     // mentions: rewrite those whose event changed, and the incoming documents'
-    for (d, dm) in docs.iter().enumerate() {
+    for (d, dm) in docs.into_iter().enumerate() {
         let events: Vec<String> = merged.event_of_mention[d]
             .iter()
             .map(|&e| merged.events[e].id.clone())
             .collect();
-        let unchanged = d < first_incoming
-            && stored[d]
-                .mentions
-                .iter()
-                .zip(&events)
-                .all(|((before, _), after)| before == after);
-        if !unchanged {
+        if d >= first_incoming || old_event_of[d] != events {
             batch.put_mentions.push(StoredMentions {
-                doc: dm.doc.clone(),
-                mentions: events
-                    .into_iter()
-                    .zip(dm.mentions.iter().cloned())
-                    .collect(),
+                doc: dm.doc,
+                mentions: events.into_iter().zip(dm.mentions).collect(),
             });
         }
     }

@@ -473,6 +473,13 @@ impl Store for SqliteStore {
                 }
             }
             let now = crate::time::now();
+            // a new event has no sources or links to replace
+            let new: std::collections::HashSet<&str> = batch
+                .changes
+                .iter()
+                .filter(|c| c.0 == ChangeKind::New)
+                .map(|c| c.1.as_str())
+                .collect();
             for e in &batch.put_events {
                 let body = serde_json::to_string(e)
                     .map_err(|err| rusqlite::Error::ToSqlConversionFailure(Box::new(err)))?;
@@ -504,10 +511,12 @@ impl Store for SqliteStore {
                     now,
                     body
                 ])?;
-                tx.prepare_cached("DELETE FROM sources WHERE event_id = ?1")?
-                    .execute([&e.id])?;
-                tx.prepare_cached("DELETE FROM links WHERE event_id = ?1")?
-                    .execute([&e.id])?;
+                if !new.contains(e.id.as_str()) {
+                    tx.prepare_cached("DELETE FROM sources WHERE event_id = ?1")?
+                        .execute([&e.id])?;
+                    tx.prepare_cached("DELETE FROM links WHERE event_id = ?1")?
+                        .execute([&e.id])?;
+                }
                 for s in &e.sources {
                     tx.prepare_cached(
                         "INSERT INTO sources (event_id, doc_id, claimant) VALUES (?1, ?2, ?3)
