@@ -3,8 +3,8 @@
 
 use crate::clutter::{clutter_ranges, inside};
 use rasid_lexicons::{ActorKind, Feature, Hit, Kind, Lexicons, MarkerKind};
-use rasid_text::dates::{find_dates, DateMention};
-use rasid_text::numbers::{find_counts, Count};
+use rasid_text::dates::{find_dates_around, DateKey, DateMention};
+use rasid_text::numbers::{find_counts_around, Count};
 use rasid_text::tokens::{sentences, tokens, Token};
 use rasid_text::{fold, Day, Folded};
 
@@ -38,16 +38,81 @@ pub struct Analysis<'a> {
     pub counts: Vec<Count>,
     /// Sentences outside clutter, as byte ranges.
     pub sentences: Vec<Span>,
+    /// `hits` by kind, and the markers among them by marker kind: the lookups of extraction
+    /// go through these rather than through every hit.
+    by_kind: Groups,
+    markers: Groups,
+}
+
+/// Hits in groups (by kind, by marker kind), each group in text order.
+struct Groups {
+    hits: Vec<Hit>,
+    /// Group `g` is `hits[starts[g]..starts[g + 1]]`.
+    starts: Vec<usize>,
+}
+
+impl Groups {
+    /// Groups `hits` (in text order) by `group`: counted, then placed (no sorting).
+    fn new<'h>(hits: impl Iterator<Item = &'h Hit>, group: impl Fn(&Hit) -> usize) -> Self {
+        let keyed: Vec<(usize, Hit)> = hits.map(|h| (group(h), *h)).collect();
+        let groups = keyed.iter().map(|&(g, _)| g + 1).max().unwrap_or(0);
+        let mut starts = vec![0; groups + 1];
+        for &(g, _) in &keyed {
+            starts[g + 1] += 1;
+        }
+        for g in 0..groups {
+            starts[g + 1] += starts[g];
+        }
+        // every slot is overwritten below; the copies only give the vector its length
+        let mut grouped: Vec<Hit> = keyed.iter().map(|&(_, h)| h).collect();
+        let mut next = starts.clone();
+        for &(g, h) in &keyed {
+            grouped[next[g]] = h;
+            next[g] += 1;
+        }
+        Groups {
+            hits: grouped,
+            starts,
+        }
+    }
+
+    /// The hits of group `g` inside `span`.
+    fn in_span(&self, g: usize, span: Span) -> impl Iterator<Item = &Hit> {
+        let group = match (self.starts.get(g), self.starts.get(g + 1)) {
+            (Some(&s), Some(&e)) => &self.hits[s..e],
+            _ => &[],
+        };
+        let first = group.partition_point(|h| h.start < span.start);
+        group[first..]
+            .iter()
+            .take_while(move |h| h.start < span.end)
+            .filter(move |h| h.end <= span.end)
+    }
 }
 
 impl<'a> Analysis<'a> {
     pub fn new(text: &str, published: Option<Day>, lex: &'a Lexicons) -> Self {
         let folded = fold(text);
         let raw = lex.scan(&folded.text);
+        let tokens = tokens(&folded.text);
+        // the date and count finders look only around the words the automaton found for them
+        let word_of = |h: &Hit| tokens.partition_point(|t| t.end <= h.start);
+        let date_words: Vec<(usize, DateKey)> = raw
+            .iter()
+            .filter(|h| h.kind == Kind::DateWord)
+            .map(|h| (word_of(h), DateKey::ALL[h.entry as usize]))
+            .collect();
+        let number_words: Vec<usize> = raw
+            .iter()
+            .filter(|h| h.kind == Kind::NumberWord)
+            .map(word_of)
+            .collect();
+        let dates = find_dates_around(&folded.text, &tokens, &date_words, published);
+        let counts = find_counts_around(&folded.text, &tokens, &number_words);
         let clutter = clutter_ranges(&folded.text, &raw, lex);
         let hits = resolve_overlaps(
             raw.into_iter()
-                .filter(|h| h.kind != Kind::Clutter && !inside(&clutter, h.start))
+                .filter(|h| is_entry(h.kind) && !inside(&clutter, h.start))
                 .collect(),
             lex,
         );
@@ -56,15 +121,21 @@ impl<'a> Analysis<'a> {
             .filter(|&(s, _)| !inside(&clutter, s))
             .map(|(start, end)| Span { start, end })
             .collect();
+        let by_kind = Groups::new(hits.iter(), |h| h.kind as usize);
+        let markers = Groups::new(hits.iter().filter(|h| h.kind == Kind::Marker), |h| {
+            lex.markers[h.entry as usize].kind as usize
+        });
         Analysis {
             lex,
-            tokens: tokens(&folded.text),
-            dates: find_dates(&folded.text, published),
-            counts: find_counts(&folded.text),
+            tokens,
+            dates,
+            counts,
             hits,
             sentences,
             folded,
             published,
+            by_kind,
+            markers,
         }
     }
 
@@ -87,22 +158,22 @@ impl<'a> Analysis<'a> {
 
     /// Hits of one kind inside `span`.
     pub fn hits_in(&self, span: Span, kind: Kind) -> impl Iterator<Item = &Hit> {
-        let first = self.hits.partition_point(|h| h.start < span.start);
-        self.hits[first..]
-            .iter()
-            .take_while(move |h| h.start < span.end)
-            .filter(move |h| h.kind == kind && h.end <= span.end)
+        self.by_kind.in_span(kind as usize, span)
     }
 
     /// Markers of one kind inside `span`.
     pub fn markers_in(&self, span: Span, kind: MarkerKind) -> impl Iterator<Item = &Hit> {
-        self.hits_in(span, Kind::Marker)
-            .filter(move |h| self.lex.markers[h.entry as usize].kind == kind)
+        self.markers.in_span(kind as usize, span)
     }
 
     /// Whether a marker of `kind` ends within `words` words before `pos` inside `span`.
     pub fn marker_before(&self, span: Span, pos: usize, kind: MarkerKind, words: usize) -> bool {
-        self.markers_in(span, kind)
+        // a marker ending by `pos` starts before it
+        let before = Span {
+            start: span.start,
+            end: span.end.min(pos),
+        };
+        self.markers_in(before, kind)
             .any(|m| m.end <= pos && self.words_between(m.end, pos) <= words)
     }
 
@@ -149,16 +220,30 @@ impl<'a> Analysis<'a> {
     }
 }
 
+/// Hits of lexicon entries (places, actors, triggers, weapons, markers): what extraction
+/// reads, as opposed to clutter and the words the date and count finders look around.
+fn is_entry(kind: Kind) -> bool {
+    !matches!(kind, Kind::Clutter | Kind::DateWord | Kind::NumberWord)
+}
+
 /// Within each kind, keeps the longest of overlapping hits (leftmost first). Places and
 /// triggers inside a longer actor name (المقاومة الإسلامية في العراق) are dropped, and so
 /// are places that are also a trigger or marker word.
-fn resolve_overlaps(mut hits: Vec<Hit>, lex: &Lexicons) -> Vec<Hit> {
-    hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+fn resolve_overlaps(hits: Vec<Hit>, lex: &Lexicons) -> Vec<Hit> {
+    // `hits` come from the scan in its order: by start, longest first
     let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
+    // a hit is compared with the hits of its kind among the last 16 kept: the positions in
+    // `kept` of each kind's hits find those without going through the others
+    let mut of_kind: Vec<Vec<usize>> = Vec::new();
     for h in hits {
-        let same_kind_overlap = kept.iter().rev().take(16).any(|k| {
-            k.kind == h.kind
-                && k.start < h.end
+        let kind = h.kind as usize;
+        if of_kind.len() <= kind {
+            of_kind.resize(kind + 1, Vec::new());
+        }
+        let window = kept.len().saturating_sub(16);
+        let recent = of_kind[kind].iter().rev().take_while(|&&p| p >= window);
+        let same_kind_overlap = recent.map(|&p| &kept[p]).any(|k| {
+            k.start < h.end
                 && h.start < k.end
                 && !(h.kind == Kind::Marker
                     && lex.markers[k.entry as usize].kind != lex.markers[h.entry as usize].kind)
@@ -167,6 +252,7 @@ fn resolve_overlaps(mut hits: Vec<Hit>, lex: &Lexicons) -> Vec<Hit> {
         if same_kind_overlap {
             continue;
         }
+        of_kind[kind].push(kept.len());
         kept.push(h);
     }
     let covers = |outer: &Hit, inner: &Hit| {
@@ -174,25 +260,109 @@ fn resolve_overlaps(mut hits: Vec<Hit>, lex: &Lexicons) -> Vec<Hit> {
             && inner.end <= outer.end
             && (outer.end - outer.start) > (inner.end - inner.start)
     };
-    let actors: Vec<Hit> = kept
-        .iter()
-        .filter(|h| {
-            h.kind == Kind::Actor && lex.actors[h.entry as usize].kind != ActorKind::Adjective
-        })
-        .copied()
-        .collect();
-    let words: Vec<Hit> = kept
-        .iter()
-        .filter(|h| matches!(h.kind, Kind::Trigger | Kind::Weapon))
-        .copied()
-        .collect();
+    let actors = Spans::new(
+        kept.iter()
+            .filter(|h| {
+                h.kind == Kind::Actor && lex.actors[h.entry as usize].kind != ActorKind::Adjective
+            })
+            .copied()
+            .collect(),
+    );
+    let words = Spans::new(
+        kept.iter()
+            .filter(|h| matches!(h.kind, Kind::Trigger | Kind::Weapon))
+            .copied()
+            .collect(),
+    );
+    let in_actor = |h: &Hit| actors.enclosing(h).any(|a| covers(a, h));
     kept.retain(|h| match h.kind {
-        Kind::Place => {
-            !actors.iter().any(|a| covers(a, h))
-                && !words.iter().any(|w| w.start <= h.start && h.end <= w.end)
-        }
-        Kind::Trigger => !actors.iter().any(|a| covers(a, h)),
+        Kind::Place => !in_actor(h) && !words.enclosing(h).any(|w| w.end >= h.end),
+        Kind::Trigger => !in_actor(h),
         _ => true,
     });
     kept
+}
+
+/// Hits sorted by start and the length of the longest: those that may enclose a given hit
+/// lie just before it.
+struct Spans {
+    hits: Vec<Hit>,
+    longest: usize,
+}
+
+impl Spans {
+    fn new(hits: Vec<Hit>) -> Self {
+        let longest = hits.iter().map(|h| h.end - h.start).max().unwrap_or(0);
+        Spans { hits, longest }
+    }
+
+    /// The hits that start at or before `h` and may reach its end.
+    fn enclosing(&self, h: &Hit) -> impl Iterator<Item = &Hit> {
+        let upto = self.hits.partition_point(|s| s.start <= h.start);
+        let (longest, end) = (self.longest, h.end);
+        self.hits[..upto]
+            .iter()
+            .rev()
+            .take_while(move |s| s.start + longest >= end)
+    }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_lexicons;
+    use rasid_text::dates::find_dates;
+    use rasid_text::numbers::find_counts;
+
+    /// Sentences written for this test, dense in dates and counts, with the longest
+    /// expressions the finders know and words that only look like them.
+    const SENTENCES: &[&str] = &[
+        "قصفت الطائرات بعد منتصف ليلة يوم الخامس من الشهر الماضي مواقع قرب النهر",
+        "وقع الانفجار مساء يوم الاثنين، الموافق الحادي والعشرين من شباط/فبراير 2024",
+        "قبيل فجر أول من أمس الخميس سقطت ثلاث قذائف، وبعد ظهر اليوم سقطت ما لا يقل عن 40",
+        "تواصل القصف ما بين ليل الخميس وفجر الجمعة الماضية، ومن الأحد إلى الثلاثاء المقبل",
+        "للخميس الثاني على التوالي، وللعام 2019 وللشهر الجاري ولهذا العام",
+        "أصيب ما يزيد على مئة وخمسين شخصا بين ثلاثة وعشرين وثلاثين منهم أطفال",
+        "قتل من 3 إلى 5 وأصيب عشرات الآلاف ونزح 1.5 مليون و2,500 آخرون",
+        "قال الأمين العام إن الرأي العام يتابع، وفي عام 2021 وفي 12/03/2023 وقعت هجمات",
+        "مارس الجيش ضغوطا على الأب في نيسان الماضي، وفي أب وقتل أب وابنه",
+        "نحو ثلاثمئة وبضعة عشر جنديا، وعدد من المدنيين، وعدة آلاف، وأحد عشر مسلحا",
+        "الليلة الماضية وأمس الأول والبارحة وبالأمس وفي 2024م ووالي الولاية",
+        "صلاة الجمعة، بين الاثنين، الواحد الأحد، خلال شهر آب، مطلع أيار من العام الماضي",
+        "اليوم التالي، ذلك اليوم، اليوم الاثنين، يوم 5 من الشهر الجاري، الساعة 21.50",
+        "في الخامس عشر من تشرين الأول، والثاني عشر من كانون الثاني من العام المقبل",
+    ];
+
+    fn texts() -> Vec<String> {
+        let mut texts: Vec<String> = SENTENCES.iter().map(|s| s.to_string()).collect();
+        texts.push(SENTENCES.join("، "));
+        texts.push(SENTENCES.join("\n"));
+        let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+        for entry in std::fs::read_dir(examples).expect("examples folder") {
+            let path = entry.expect("examples entry").path();
+            if path.extension().is_some_and(|e| e == "txt") {
+                texts.push(std::fs::read_to_string(path).expect("example report"));
+            }
+        }
+        texts
+    }
+
+    /// Looking for dates and counts only around the key words the automaton finds gives
+    /// what trying every word gives.
+    #[test]
+    fn key_words_find_what_every_word_finds() {
+        let lex = test_lexicons();
+        for published in [None, Day::new(2024, 2, 9)] {
+            for text in texts() {
+                let a = Analysis::new(&text, published, lex);
+                // every prefix too, so that expressions are cut at every word
+                let cuts = a.tokens.iter().map(|t| t.end).chain([a.text().len()]);
+                for cut in cuts {
+                    let part = &a.text()[..cut];
+                    let b = Analysis::new(part, published, lex);
+                    assert_eq!(b.dates, find_dates(b.text(), published), "{part}");
+                    assert_eq!(b.counts, find_counts(b.text()), "{part}");
+                }
+            }
+        }
+    }
 }

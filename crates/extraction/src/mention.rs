@@ -7,6 +7,7 @@ use rasid_lexicons::{ActorKind, Feature, Hit, Kind, MarkerKind, Pos, Trigger};
 use rasid_text::dates::DateMention;
 use rasid_text::Day;
 use serde::{de, Deserialize, Deserializer, Serialize};
+use std::ops::Range;
 
 /// How many sentences on a date said for one act still applies to the acts told next.
 const DATE_SENTENCES: usize = 3;
@@ -149,7 +150,8 @@ pub fn find_mentions(a: &Analysis) -> Vec<Mention> {
     let mut mentions: Vec<Mention> = Vec::new();
     for (si, &sentence) in a.sentences.iter().enumerate() {
         let clauses = split_clauses(a, sentence);
-        let mut clause_mentions: Vec<Vec<usize>> = vec![Vec::new(); clauses.len()];
+        // the mentions of each clause: they are told one clause after the other
+        let mut clause_mentions: Vec<Range<usize>> = vec![0..0; clauses.len()];
         let mut previous_roles: Option<Roles> = None;
         for (ci, clause) in clauses.iter().enumerate() {
             let Some(head) = head_trigger(a, clause.span) else {
@@ -193,7 +195,7 @@ pub fn find_mentions(a: &Analysis) -> Vec<Mention> {
                     claimants: Vec::new(),
                 });
             }
-            clause_mentions[ci].extend(first..mentions.len());
+            clause_mentions[ci] = first..mentions.len();
             if clause.answers_previous && first > 0 {
                 let previous = previous_act(&mentions[..first], si);
                 for m in &mut mentions[first..] {
@@ -216,7 +218,7 @@ fn previous_act(before: &[Mention], sentence: usize) -> Vec<usize> {
         .collect()
 }
 
-fn link_responses(clauses: &[Clause], by_clause: &[Vec<usize>], mentions: &mut [Mention]) {
+fn link_responses(clauses: &[Clause], by_clause: &[Range<usize>], mentions: &mut [Mention]) {
     for (ci, clause) in clauses.iter().enumerate() {
         let Some(partner) = clause.partner else {
             continue;
@@ -224,8 +226,8 @@ fn link_responses(clauses: &[Clause], by_clause: &[Vec<usize>], mentions: &mut [
         if clause.answered {
             continue;
         }
-        for &responder in &by_clause[ci] {
-            for &answered in &by_clause[partner] {
+        for responder in by_clause[ci].clone() {
+            for answered in by_clause[partner].clone() {
                 if !mentions[responder].responds_to.contains(&answered) {
                     mentions[responder].responds_to.push(answered);
                 }
@@ -290,7 +292,10 @@ fn split_clauses(a: &Analysis, sentence: Span) -> Vec<Clause> {
             }
         }
     }
-    // drop empty clauses, keeping partner indices right
+    // drop empty clauses, keeping partner indices right (most sentences have none)
+    if clauses.iter().all(|c| c.span.end > c.span.start) {
+        return clauses;
+    }
     let keep: Vec<bool> = clauses.iter().map(|c| c.span.end > c.span.start).collect();
     let new_index: Vec<Option<usize>> = keep
         .iter()
@@ -329,20 +334,36 @@ fn boundaries(a: &Analysis, sentence: Span) -> Vec<(usize, usize, Boundary)> {
         }
     }
     // "، وقال …", "، واستهدفت …": a comma before a new statement or act
-    for (i, c) in a.text()[sentence.start..sentence.end].char_indices() {
-        if c != '،' && c != ',' {
-            continue;
-        }
-        let after = sentence.start + i + c.len_utf8();
+    for (at, after) in commas(a.text(), sentence) {
         let statement = a
             .markers_in(sentence, MarkerKind::Attribution)
             .any(|m| m.start >= after && a.words_between(after, m.start) == 0);
         if statement || trigger_at(a, sentence, after, 2) {
-            out.push((after - c.len_utf8(), after, Boundary::Clause));
+            out.push((at, after, Boundary::Clause));
         }
     }
     out.sort_by_key(|b| b.0);
     out
+}
+
+/// The commas of `span` (',' and '،'), as byte ranges. They are found by their last byte
+/// (D8 8C for '،'), over blocks of bytes of which most hold none.
+fn commas(text: &str, span: Span) -> impl Iterator<Item = (usize, usize)> + '_ {
+    const BLOCK: usize = 16;
+    let bytes = text.as_bytes();
+    let last_byte = |b: u8| b == b',' || b == 0x8C;
+    bytes[span.start..span.end]
+        .chunks(BLOCK)
+        .enumerate()
+        .filter(move |(_, block)| block.iter().fold(false, |any, &b| any | last_byte(b)))
+        .flat_map(move |(k, block)| {
+            let from = span.start + k * BLOCK;
+            (from..from + block.len()).filter_map(move |at| match bytes[at] {
+                b',' => Some((at, at + 1)),
+                0x8C if bytes[at - 1] == 0xD8 => Some((at - 1, at + 1)),
+                _ => None,
+            })
+        })
 }
 
 /// Whether a trigger of at least `strength` begins the next word after `pos`.
@@ -395,25 +416,16 @@ fn split_answer_by_means(a: &Analysis, clauses: &mut Vec<Clause>) {
 
 /// The trigger that decides the clause's act: an unambiguous one first, then the strongest.
 fn head_trigger<'a>(a: &'a Analysis, clause: Span) -> Option<&'a Hit> {
-    let triggers: Vec<&Hit> = a.hits_in(clause, Kind::Trigger).collect();
     let trigger = |h: &Hit| &a.lex.triggers[h.entry as usize];
     let has_weapon = a.hits_in(clause, Kind::Weapon).next().is_some();
     let has_casualties = a.markers_in(clause, MarkerKind::Killed).next().is_some()
         || a.markers_in(clause, MarkerKind::Injured).next().is_some();
-    let qualifying: Vec<&Hit> = triggers
-        .into_iter()
-        .filter(|h| trigger(h).strength >= 2 || has_weapon || has_casualties)
-        .collect();
-    let fixed = qualifying
-        .iter()
-        .find(|h| trigger(h).fixed && trigger(h).strength >= 2);
-    fixed
-        .or_else(|| {
-            qualifying
-                .iter()
-                .max_by_key(|h| (trigger(h).strength, std::cmp::Reverse(h.start)))
-        })
-        .copied()
+    let qualifying = || {
+        a.hits_in(clause, Kind::Trigger)
+            .filter(move |h| trigger(h).strength >= 2 || has_weapon || has_casualties)
+    };
+    let fixed = qualifying().find(|h| trigger(h).fixed && trigger(h).strength >= 2);
+    fixed.or_else(|| qualifying().max_by_key(|h| (trigger(h).strength, std::cmp::Reverse(h.start))))
 }
 
 /// Threats, negations, hypotheses and aggregate statistics report no act.

@@ -10,6 +10,13 @@ pub enum Kind {
     Weapon,
     Marker,
     Clutter,
+    /// A key word of dates ([`rasid_text::dates::key_words`]); its entry is the index of its
+    /// class in [`rasid_text::dates::DateKey::ALL`]. The date finder looks only around these
+    /// words and digits.
+    DateWord,
+    /// A number word ([`rasid_text::numbers::number_words`]); no entry list: the count
+    /// finder looks only around these words and digits.
+    NumberWord,
 }
 
 /// A place of the gazetteer or of the curated site list.

@@ -10,6 +10,7 @@ pub use entries::*;
 pub use matcher::Hit;
 
 use daachorse::CharwiseDoubleArrayAhoCorasick;
+use rasid_text::dates::DateKey;
 use std::path::Path;
 use tsv::TsvError;
 
@@ -89,7 +90,7 @@ pub struct Lexicons {
     pub clutter: Vec<Clutter>,
     automaton: CharwiseDoubleArrayAhoCorasick<u32>,
     /// Per automaton pattern, every entry it stands for.
-    targets: Vec<Vec<PatternTarget>>,
+    targets: matcher::Targets,
     /// Per actor entry, the entry of the force it stands for (itself, or the one an
     /// adjective or person `refers` to).
     stands_for: Vec<u32>,
@@ -189,6 +190,16 @@ impl Lexicons {
         for (i, c) in clutter.iter().enumerate() {
             builder.add_names(Kind::Clutter, i, &c.forms, false);
         }
+        // the words the date and count finders look around; their tables live with them
+        for (class, key) in DateKey::ALL.into_iter().enumerate() {
+            let words: Vec<String> = rasid_text::dates::key_words()
+                .filter(|&(_, k)| k == key)
+                .map(|(word, _)| word.to_string())
+                .collect();
+            builder.add_names(Kind::DateWord, class, &words, true);
+        }
+        let number_words: Vec<String> = rasid_text::numbers::number_words().collect();
+        builder.add_names(Kind::NumberWord, 0, &number_words, false);
         let (automaton, targets) = builder.compile()?;
         let stands_for = actors
             .iter()

@@ -19,6 +19,25 @@ pub struct Hit {
     pub proclitic: u8,
 }
 
+/// Per automaton pattern, every entry it stands for, in one flat array.
+pub(crate) struct Targets {
+    /// Where the targets of each pattern begin in `all` (one more than there are patterns).
+    starts: Vec<u32>,
+    all: Vec<PatternTarget>,
+}
+
+impl Targets {
+    fn of(&self, pattern: u32) -> &[PatternTarget] {
+        let p = pattern as usize;
+        &self.all[self.starts[p] as usize..self.starts[p + 1] as usize]
+    }
+
+    /// Number of patterns.
+    pub fn len(&self) -> usize {
+        self.starts.len() - 1
+    }
+}
+
 #[derive(Default)]
 pub(crate) struct PatternSet {
     index: HashMap<String, usize>,
@@ -91,15 +110,29 @@ impl PatternSet {
         }
     }
 
-    pub fn compile(
-        self,
-    ) -> Result<(CharwiseDoubleArrayAhoCorasick<u32>, Vec<Vec<PatternTarget>>), LexiconError> {
-        let patvals = self.index.iter().map(|(p, &v)| (p.as_str(), v as u32));
+    /// The automaton, whose value for a pattern is its index shifted left by one, the low bit
+    /// telling whether one of its targets is an open stem (so that a match that does not end
+    /// its word is set aside without looking at its targets), and the targets.
+    pub fn compile(self) -> Result<(CharwiseDoubleArrayAhoCorasick<u32>, Targets), LexiconError> {
+        let open = |v: usize| self.targets[v].iter().any(|t| t.open_end);
+        let patvals = self
+            .index
+            .iter()
+            .map(|(p, &v)| (p.as_str(), (v as u32) << 1 | u32::from(open(v))));
         let automaton = CharwiseDoubleArrayAhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
             .build_with_values(patvals)
             .map_err(|e| LexiconError::Automaton(e.to_string()))?;
-        Ok((automaton, self.targets))
+        let mut targets = Targets {
+            starts: Vec::with_capacity(self.targets.len() + 1),
+            all: Vec::new(),
+        };
+        for of_pattern in self.targets {
+            targets.starts.push(targets.all.len() as u32);
+            targets.all.extend(of_pattern);
+        }
+        targets.starts.push(targets.all.len() as u32);
+        Ok((automaton, targets))
     }
 }
 
@@ -107,14 +140,19 @@ impl Lexicons {
     /// Every lexicon match in `folded` that starts a word (after proclitics) and ends one
     /// (unless the form is an open stem), ordered by start, longest first.
     pub fn scan(&self, folded: &str) -> Vec<Hit> {
-        let mut hits = Vec::new();
+        // about one hit in fifteen bytes of news text: room for most without growing
+        let mut hits = Vec::with_capacity(folded.len() / 15);
         for m in self.automaton.find_overlapping_iter(folded) {
             let (start, end) = (m.start(), m.end());
+            let (pattern, open) = (m.value() >> 1, m.value() & 1 == 1);
+            let closed = ends_word(folded, end);
+            if !(closed || open) {
+                continue;
+            }
             let Some(prefix) = proclitic_before(folded, start) else {
                 continue;
             };
-            let closed = ends_word(folded, end);
-            for t in &self.targets[m.value() as usize] {
+            for t in self.targets.of(pattern) {
                 if !(closed || t.open_end) {
                     continue;
                 }
@@ -194,5 +232,25 @@ mod tests {
             [(Kind::Actor, "ميليشيات".to_string())]
         );
         assert!(kinds(&lex, "ميليشيات").is_empty());
+    }
+
+    #[test]
+    fn date_and_number_words_are_found_for_their_finders() {
+        let lex = tiny();
+        let text = rasid_text::fold("وللخميس قتل ثلاثة").text;
+        let found: Vec<(Kind, u32, &str)> = lex
+            .scan(&text)
+            .iter()
+            .filter(|h| matches!(h.kind, Kind::DateWord | Kind::NumberWord))
+            .map(|h| (h.kind, h.entry, &text[h.start..h.end]))
+            .collect();
+        let weekday = rasid_text::dates::DateKey::Weekday as u32;
+        assert_eq!(
+            found,
+            [
+                (Kind::DateWord, weekday, "خميس"),
+                (Kind::NumberWord, 0, "ثلاثه")
+            ]
+        );
     }
 }

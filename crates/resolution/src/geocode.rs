@@ -3,56 +3,78 @@
 
 use rasid_extraction::PlaceMention;
 use rasid_lexicons::{Feature, Lexicons, Place};
-use std::collections::HashMap;
 
 /// What the document says about where it is: weight of each country.
 #[derive(Debug, Default, Clone)]
-pub struct DocumentPlaces {
-    countries: HashMap<String, f64>,
+pub struct DocumentPlaces<'a> {
+    /// A document names few countries: a list, in the order first named.
+    countries: Votes<'a>,
+    /// The sum of the weights.
+    total: f64,
 }
 
-impl DocumentPlaces {
+/// Weights by country.
+type Votes<'a> = Vec<(&'a str, f64)>;
+
+fn add_vote<'a>(votes: &mut Votes<'a>, country: &'a str, weight: f64) {
+    match votes.iter_mut().find(|(c, _)| *c == country) {
+        Some((_, w)) => *w += weight,
+        None => votes.push((country, weight)),
+    }
+}
+
+fn vote_of(votes: &Votes, country: &str) -> f64 {
+    votes
+        .iter()
+        .find(|(c, _)| *c == country)
+        .map_or(0.0, |&(_, w)| w)
+}
+
+fn sum(votes: &Votes) -> f64 {
+    votes.iter().map(|&(_, w)| w).sum()
+}
+
+impl<'a> DocumentPlaces<'a> {
     /// Counts, per country, the well-known place names of the document (an unambiguous name
     /// counts fully, an ambiguous one is shared among its countries) and the actors with a
     /// country. Villages do not count: they are what this context decides.
-    pub fn new<'a>(
-        lex: &Lexicons,
+    pub fn new(
+        lex: &'a Lexicons,
         place_candidates: impl Iterator<Item = &'a [u32]>,
         actor_countries: impl Iterator<Item = &'a str>,
     ) -> Self {
-        let mut countries: HashMap<String, f64> = HashMap::new();
+        let mut countries = Votes::new();
         for candidates in place_candidates {
             for (country, share) in own_votes(lex, candidates) {
-                *countries.entry(country).or_default() += share;
+                add_vote(&mut countries, country, share);
             }
         }
         for c in actor_countries.filter(|c| !c.is_empty()) {
-            *countries.entry(c.to_string()).or_default() += 0.5;
+            add_vote(&mut countries, c, 0.5);
         }
-        DocumentPlaces { countries }
+        let total = sum(&countries);
+        DocumentPlaces { countries, total }
     }
 
-    fn total_without(&self, own: &HashMap<String, f64>) -> f64 {
-        self.countries.values().sum::<f64>() - own.values().sum::<f64>()
+    fn total_without(&self, own: &Votes) -> f64 {
+        self.total - sum(own)
     }
 
     /// Share of `country` once the votes of the place being decided are taken out.
-    fn share_without(&self, country: &str, own: &HashMap<String, f64>) -> f64 {
+    fn share_without(&self, country: &str, own: &Votes) -> f64 {
         let total = self.total_without(own);
         if total <= 0.0 {
             return 0.0;
         }
-        let weight = self.countries.get(country).copied().unwrap_or(0.0)
-            - own.get(country).copied().unwrap_or(0.0);
+        let weight = vote_of(&self.countries, country) - vote_of(own, country);
         (weight / total).max(0.0)
     }
 
     fn country_share(&self, country: &str) -> f64 {
-        let total: f64 = self.countries.values().sum();
-        if total == 0.0 {
+        if self.total == 0.0 {
             return 0.0;
         }
-        self.countries.get(country).copied().unwrap_or(0.0) / total
+        vote_of(&self.countries, country) / self.total
     }
 }
 
@@ -61,7 +83,7 @@ const STRONG_EVIDENCE: f64 = 3.0;
 
 /// The votes one place mention gives the document's countries: one in all, shared among the
 /// countries of its candidates (villages excluded).
-fn own_votes(lex: &Lexicons, candidates: &[u32]) -> HashMap<String, f64> {
+fn own_votes<'a>(lex: &'a Lexicons, candidates: &[u32]) -> Votes<'a> {
     let mut distinct: Vec<&str> = candidates
         .iter()
         .map(|&c| &lex.places[c as usize])
@@ -71,10 +93,7 @@ fn own_votes(lex: &Lexicons, candidates: &[u32]) -> HashMap<String, f64> {
     distinct.sort_unstable();
     distinct.dedup();
     let share = 1.0 / distinct.len().max(1) as f64;
-    distinct
-        .into_iter()
-        .map(|c| (c.to_string(), share))
-        .collect()
+    distinct.into_iter().map(|c| (c, share)).collect()
 }
 
 /// The chosen gazetteer entry and the ACLED geo precision of the event placed there.
@@ -104,6 +123,7 @@ pub fn geocode(lex: &Lexicons, mention: &PlaceMention, doc: &DocumentPlaces) -> 
     // a town in a country the rest of the document is not about is another place of that
     // name (or a common word); countries, provinces, sites and big cities stand on their own
     let own = own_votes(lex, &mention.candidates);
+    let elsewhere = doc.total_without(&own);
     let plausible: Vec<u32> = mention
         .candidates
         .iter()
@@ -112,7 +132,7 @@ pub fn geocode(lex: &Lexicons, mention: &PlaceMention, doc: &DocumentPlaces) -> 
             let p = &lex.places[c as usize];
             // a city the rest of the document never points to, when it points firmly
             // elsewhere, is another place of that name (عدن in a report on Mogadishu)
-            let firmly_elsewhere = doc.total_without(&own) >= STRONG_EVIDENCE;
+            let firmly_elsewhere = elsewhere >= STRONG_EVIDENCE;
             let stands_alone = matches!(
                 p.feature,
                 Feature::Country | Feature::Site | Feature::Region
@@ -123,7 +143,7 @@ pub fn geocode(lex: &Lexicons, mention: &PlaceMention, doc: &DocumentPlaces) -> 
             stands_alone
                 || hint == Some(p.country.as_str())
                 || doc.share_without(&p.country, &own) > 0.0
-                || doc.total_without(&own) == 0.0
+                || elsewhere == 0.0
         })
         .collect();
     let entry = *plausible.iter().max_by(|&&x, &&y| {

@@ -105,7 +105,7 @@ pub fn resolve_document(doc: &Document, lex: &Lexicons) -> Vec<ResolvedMention> 
             .map(|a| lex.actors[a.actor as usize].country.as_str()),
     );
     // resolved index of each mention that has a place
-    let original: Vec<char> = doc.text.chars().collect();
+    let original = Original::new(&doc.text);
     let mut index = vec![None; mentions.len()];
     let mut out = Vec::new();
     for (i, m) in mentions.iter().enumerate() {
@@ -153,9 +153,62 @@ fn fill_from_context(mentions: &mut [Mention], lex: &Lexicons) {
     }
 }
 
+/// Pieces of the original text by character range: how many characters start before each
+/// block of 64 bytes (counted in one pass over the bytes), and a short walk from there.
+struct Original<'t> {
+    text: &'t str,
+    chars_before_block: Vec<usize>,
+}
+
+impl<'t> Original<'t> {
+    const BLOCK: usize = 64;
+
+    fn new(text: &'t str) -> Self {
+        let mut before = 0;
+        let chars_before_block = text
+            .as_bytes()
+            .chunks(Self::BLOCK)
+            .map(|block| {
+                let at = before;
+                // a character starts at every byte that does not continue one
+                before += block.iter().filter(|&&b| b & 0xC0 != 0x80).count();
+                at
+            })
+            .collect();
+        Original {
+            text,
+            chars_before_block,
+        }
+    }
+
+    /// Byte offset of character `index` (the end of the text past its last character).
+    fn byte_of(&self, index: usize) -> usize {
+        let block = self
+            .chars_before_block
+            .partition_point(|&c| c <= index)
+            .saturating_sub(1);
+        let Some(&before) = self.chars_before_block.get(block) else {
+            return self.text.len();
+        };
+        let mut from = block * Self::BLOCK;
+        while !self.text.is_char_boundary(from) {
+            from += 1;
+        }
+        self.text[from..]
+            .char_indices()
+            .nth(index - before)
+            .map_or(self.text.len(), |(at, _)| from + at)
+    }
+
+    /// The characters `start..end`.
+    fn chars(&self, (start, end): (usize, usize)) -> &'t str {
+        &self.text[self.byte_of(start)..self.byte_of(end)]
+    }
+}
+
 fn resolve_mention(
     a: &Analysis,
-    original: &[char],
+    original: &Original,
     m: &Mention,
     places: &DocumentPlaces,
 ) -> Option<ResolvedMention> {
@@ -163,12 +216,7 @@ fn resolve_mention(
     let place_mention = m.place.as_ref()?;
     let geo = geocode(lex, place_mention, places)?;
     let entry = &lex.places[geo.entry as usize];
-    let surface = |s: Span| -> String {
-        let (start, end) = a.original(s);
-        original[start.min(original.len())..end.min(original.len())]
-            .iter()
-            .collect()
-    };
+    let surface = |s: Span| -> String { original.chars(a.original(s)).to_string() };
     let mut evidence = Vec::new();
     let mut add = |field: &'static str, span: Span| {
         if span.end > span.start {
@@ -295,5 +343,25 @@ mod tests {
         let unknown = json.replacen("\"trigger\"", "\"colour\"", 1);
         let err = serde_json::from_str::<Vec<ResolvedMention>>(&unknown).unwrap_err();
         assert!(err.to_string().contains("unknown evidence field"), "{err}");
+    }
+
+    #[test]
+    fn original_pieces_by_character() {
+        let text = "قَصَفَتْ «طائرةٌ» مواقعَ في البلدة. ".repeat(8);
+        let original = Original::new(&text);
+        let chars: Vec<char> = text.chars().collect();
+        for (start, end) in [
+            (0, 7),
+            (3, 90),
+            (63, 65),
+            (100, 130),
+            (200, 1000),
+            (5000, 6000),
+        ] {
+            let want: String = chars[start.min(chars.len())..end.min(chars.len())]
+                .iter()
+                .collect();
+            assert_eq!(original.chars((start, end)), want, "{start}..{end}");
+        }
     }
 }

@@ -7,7 +7,8 @@
 //! are still returned, with `first` and `last` set to `None`.
 
 use crate::day::{last_day_of_month, Day};
-use crate::numbers::{digit_chain, glued_before, reach_anchor, WordSet, Words, BARE, CONJ, PREP};
+use crate::numbers::{digit_chain, glued_before, Gate, Table, WordSet, Words, BARE, CONJ, PREP};
+use crate::tokens::{tokens, Token};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Precision {
@@ -46,40 +47,104 @@ pub struct DateMention {
 
 /// Every date expression of `folded`, left to right, non-overlapping, longest first.
 pub fn find_dates(folded: &str, published: Option<Day>) -> Vec<DateMention> {
+    let words = tokens(folded);
+    let every_word: Vec<(usize, DateKey)> = (0..words.len())
+        .flat_map(|k| DateKey::ALL.map(|key| (k, key)))
+        .collect();
+    find_dates_around(folded, &words, &every_word, published)
+}
+
+/// [`find_dates`] given the words of `folded` ([`tokens`]) and those that hold a key word
+/// of [`key_words`] behind proclitics (word index and class): only the words shortly before
+/// these and before digits can start a date.
+pub fn find_dates_around(
+    folded: &str,
+    words: &[Token],
+    key_words: &[(usize, DateKey)],
+    published: Option<Day>,
+) -> Vec<DateMention> {
     let cx = Cx {
-        w: Words::new(folded),
+        w: Words::new(folded, words),
         published,
     };
+    let mut key_reach = [0; DateKey::ALL.len()];
+    for &(key, reach) in MATCHERS.iter().flat_map(|m| m.keys) {
+        key_reach[key as usize] = key_reach[key as usize].max(reach);
+    }
+    let digit_reach = MATCHERS.iter().filter_map(|m| m.digit_reach).max();
+    let keys = key_words.iter().map(|&(k, key)| (k, key as usize));
+    let anchors = (is_anchor as fn(&str) -> bool, ANCHOR_REACH);
+    let mut gate = Gate::new(&cx.w, keys, &key_reach, digit_reach.unwrap_or(0), anchors);
     let mut out = Vec::new();
-    let next_anchor = cx.w.next_anchors(is_anchor);
     let mut i = 0;
-    while i < cx.w.len() {
-        // no date word close ahead: jump to where one comes into reach
-        match reach_anchor(&next_anchor, i, ANCHOR_REACH) {
-            None => break,
-            Some(j) if j > i => {
-                i = j;
-                continue;
-            }
-            Some(_) => {}
-        }
-        let best = MATCHERS.iter().filter_map(|m| m(&cx, i)).fold(
-            None,
-            |best: Option<Found>, f| match best {
-                Some(b) if b.0.end >= f.0.end => Some(b),
-                _ => Some(f),
-            },
-        );
+    while let Some(at) = gate.next_from(i) {
+        let within = |m: &&Matcher| {
+            m.keys
+                .iter()
+                .any(|&(key, reach)| gate.key_within(at, key as usize, reach))
+                || m.digit_reach.is_some_and(|r| gate.digits_within(at, r))
+        };
+        let found = MATCHERS
+            .iter()
+            .filter(within)
+            .filter_map(|m| (m.find)(&cx, at));
+        let best = found.fold(None, |best: Option<Found>, f| match best {
+            Some(b) if b.0.end >= f.0.end => Some(b),
+            _ => Some(f),
+        });
         match best {
-            Some((mention, next)) => {
+            Some((mention, next)) if gate.anchored(at) => {
                 out.push(mention);
-                i = next.max(i + 1);
+                i = next.max(at + 1);
             }
-            None => i += 1,
+            _ => i = at + 1,
         }
     }
     out
 }
+
+/// What a key word of a date is, and so which matchers look around it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateKey {
+    /// The first word of a month name, or الشهر.
+    Month,
+    Weekday,
+    /// The key word of a relative day (اليوم، امس، البارحه، الليله).
+    Relative,
+    /// العام، السنه.
+    Year,
+}
+
+impl DateKey {
+    pub const ALL: [DateKey; 4] = [
+        DateKey::Month,
+        DateKey::Weekday,
+        DateKey::Relative,
+        DateKey::Year,
+    ];
+}
+
+/// The words one of which every date expression without digits holds, by class (the key
+/// words of [`find_dates_around`]).
+pub fn key_words() -> impl Iterator<Item = (&'static str, DateKey)> {
+    let months = MONTHS.entries.iter().filter_map(|m| m.0.split(' ').next());
+    let of = |key| move |word| (word, key);
+    months
+        .chain(MONTH_PERIOD_KEYS.iter().copied())
+        .map(of(DateKey::Month))
+        .chain(WEEKDAYS.entries.iter().map(|d| (d.0, DateKey::Weekday)))
+        .chain(RELATIVE_KEYS.iter().copied().map(of(DateKey::Relative)))
+        .chain(YEAR_PERIOD_KEYS.iter().copied().map(of(DateKey::Year)))
+}
+
+/// The words one of which every phrase of [`RELATIVE`] holds.
+const RELATIVE_KEYS: &[&str] = &["اليوم", "امس", "البارحه", "الليله"];
+
+/// The word every phrase of [`MONTH_PERIODS`] holds.
+const MONTH_PERIOD_KEYS: &[&str] = &["الشهر"];
+
+/// The words one of which every phrase of [`YEAR_PERIODS`] holds.
+const YEAR_PERIOD_KEYS: &[&str] = &["العام", "السنه"];
 
 /// Every date expression has an anchor word (a digit, a month or weekday name, a relative
 /// day or period word; ordinals, يوم and عام always come with one of these) within its
@@ -92,12 +157,13 @@ fn is_anchor(word: &str) -> bool {
     let words = WORDS.get_or_init(|| {
         WordSet::new(
             MONTHS
+                .entries
                 .iter()
                 .map(|m| m.0)
-                .chain(WEEKDAYS.iter().map(|d| d.0))
-                .chain(RELATIVE.iter().map(|r| r.0))
-                .chain(MONTH_PERIODS.iter().map(|p| p.0))
-                .chain(YEAR_PERIODS.iter().map(|p| p.0)),
+                .chain(WEEKDAYS.entries.iter().map(|d| d.0))
+                .chain(RELATIVE.entries.iter().map(|r| r.0))
+                .chain(MONTH_PERIODS.entries.iter().map(|p| p.0))
+                .chain(YEAR_PERIODS.entries.iter().map(|p| p.0)),
         )
     });
     words.anchors(word)
@@ -111,7 +177,7 @@ const GRACE_DAYS: i64 = 7;
 
 /// Month names of every series: (name, (month, strict)). A strict name (اب, also "father")
 /// is a date only after a day number or شهر, or before a year or "الماضي" and the like.
-const MONTHS: &[(&str, (u8, bool))] = &[
+static MONTHS: Table<(u8, bool)> = Table::new(&[
     ("يناير", (1, false)),
     ("فبراير", (2, false)),
     ("مارس", (3, false)),
@@ -151,7 +217,7 @@ const MONTHS: &[(&str, (u8, bool))] = &[
     ("شتنبر", (9, false)),
     ("نونبر", (11, false)),
     ("دجنبر", (12, false)),
-];
+]);
 
 /// Words before a bare month name that make it a date ("في شباط", "مطلع ايار").
 const MONTH_CONTEXT: &[&str] = &[
@@ -175,7 +241,7 @@ const MONTH_CONTEXT: &[&str] = &[
 ];
 
 /// Weekdays, 0 = Monday.
-const WEEKDAYS: &[(&str, u8)] = &[
+static WEEKDAYS: Table<u8> = Table::new(&[
     ("الاثنين", 0),
     ("الثلاثاء", 1),
     ("الثلاثا", 1),
@@ -185,7 +251,7 @@ const WEEKDAYS: &[(&str, u8)] = &[
     ("الجمعه", 4),
     ("السبت", 5),
     ("الاحد", 6),
-];
+]);
 
 /// Words around a weekday name that give it another sense (Friday prayer, "the two",
 /// "the One", "the eleven"): (weekday, words before, words after).
@@ -211,7 +277,7 @@ const WEEKDAY_BLOCKERS: &[(u8, &[&str], &[&str])] = &[
 ];
 
 /// Times of day before a weekday or a relative word: (phrase, spans past midnight).
-const TIMES: &[(&str, bool)] = &[
+static TIMES: Table<bool> = Table::new(&[
     ("فجر", false),
     ("قبيل فجر", false),
     ("صباح", false),
@@ -230,10 +296,10 @@ const TIMES: &[(&str, bool)] = &[
     ("بعد منتصف ليل", true),
     ("بعد منتصف ليله", true),
     ("بعيد منتصف ليل", true),
-];
+]);
 
 /// Relative day words: (phrase, (first, last) offsets from publication).
-const RELATIVE: &[(&str, (i64, i64))] = &[
+static RELATIVE: Table<(i64, i64)> = Table::new(&[
     ("اليوم", (0, 0)),
     ("امس", (-1, -1)),
     ("الامس", (-1, -1)),
@@ -243,7 +309,7 @@ const RELATIVE: &[(&str, (i64, i64))] = &[
     ("اول من امس", (-2, -2)),
     ("امس الاول", (-2, -2)),
     ("الليله الماضيه", (-1, 0)),
-];
+]);
 
 /// Words after "اليوم" that make it "the day" rather than "today".
 const NOT_TODAY_AFTER: &[&str] = &[
@@ -287,7 +353,7 @@ enum Dir {
     Next,
 }
 
-const DIRECTIONS: &[(&str, Dir)] = &[
+static DIRECTIONS: Table<Dir> = Table::new(&[
     ("الماضي", Dir::Past),
     ("الماضيه", Dir::Past),
     ("المنصرم", Dir::Past),
@@ -296,7 +362,7 @@ const DIRECTIONS: &[(&str, Dir)] = &[
     ("المقبله", Dir::Next),
     ("القادم", Dir::Next),
     ("القادمه", Dir::Next),
-];
+]);
 
 /// How the year of a month is given.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -313,7 +379,7 @@ enum YearSpec {
 }
 
 /// Words after a month name that give its year.
-const MONTH_SUFFIXES: &[(&str, YearSpec)] = &[
+static MONTH_SUFFIXES: Table<YearSpec> = Table::new(&[
     ("الماضي", YearSpec::Past),
     ("المنصرم", YearSpec::Past),
     ("الفايت", YearSpec::Past),
@@ -335,10 +401,10 @@ const MONTH_SUFFIXES: &[(&str, YearSpec)] = &[
     ("من العام المقبل", YearSpec::Offset(1)),
     ("من العام القادم", YearSpec::Offset(1)),
     ("العام المقبل", YearSpec::Offset(1)),
-];
+]);
 
 /// Months relative to the publication month.
-const MONTH_PERIODS: &[(&str, i32)] = &[
+static MONTH_PERIODS: Table<i32> = Table::new(&[
     ("الشهر الماضي", -1),
     ("الشهر المنصرم", -1),
     ("الشهر الفايت", -1),
@@ -347,10 +413,10 @@ const MONTH_PERIODS: &[(&str, i32)] = &[
     ("هذا الشهر", 0),
     ("الشهر المقبل", 1),
     ("الشهر القادم", 1),
-];
+]);
 
 /// Years relative to the publication year.
-const YEAR_PERIODS: &[(&str, i32)] = &[
+static YEAR_PERIODS: Table<i32> = Table::new(&[
     ("العام الماضي", -1),
     ("العام المنصرم", -1),
     ("السنه الماضيه", -1),
@@ -362,7 +428,7 @@ const YEAR_PERIODS: &[(&str, i32)] = &[
     ("العام المقبل", 1),
     ("العام القادم", 1),
     ("السنه المقبله", 1),
-];
+]);
 
 /// Words introducing a year number.
 const YEAR_WORDS: &[&str] = &["عام", "العام", "سنه", "السنه"];
@@ -372,7 +438,7 @@ const HIJRI: &[&str] = &["ه", "هجري", "هجريه"];
 
 /// Ordinal day numbers ("الخامس من شباط"); 1..=9 also form 11..=19 with عشر and
 /// 21..=39 with والعشرين / والثلاثين.
-const ORDINALS: &[(&str, u8)] = &[
+static ORDINALS: Table<u8> = Table::new(&[
     ("الاول", 1),
     ("الحادي", 1),
     ("الثاني", 2),
@@ -386,9 +452,9 @@ const ORDINALS: &[(&str, u8)] = &[
     ("العاشر", 10),
     ("العشرين", 20),
     ("الثلاثين", 30),
-];
+]);
 
-const ORDINAL_TENS: &[(&str, u8)] = &[("عشر", 10), ("والعشرين", 20), ("والثلاثين", 30)];
+static ORDINAL_TENS: Table<u8> = Table::new(&[("عشر", 10), ("والعشرين", 20), ("والثلاثين", 30)]);
 
 // ---------------------------------------------------------------------------------------
 // Matching
@@ -404,18 +470,64 @@ type Found = (DateMention, usize);
 /// Resolved first and last day, when known.
 type Span = Option<(Day, Day)>;
 
-type Matcher = fn(&Cx, usize) -> Option<Found>;
+/// A matcher of one form of date, the key words it needs one of (each with how far from the
+/// start it may stand), and how far its digits may stand (`None`: it needs none).
+struct Matcher {
+    find: fn(&Cx, usize) -> Option<Found>,
+    keys: &'static [(DateKey, usize)],
+    digit_reach: Option<usize>,
+}
 
-/// Tried at each word; the longest match wins, the earlier matcher on ties.
+/// Tried at each word where their key word or digits stand close enough ahead; the longest
+/// match wins, the earlier matcher on ties. A time of day and يوم before a day take up to
+/// four words; an absolute date can put a weekday, الموافق, a two-word ordinal and من
+/// before its month (the ninth word, or the tenth in "هذا الشهر").
 const MATCHERS: &[Matcher] = &[
-    numeric,
-    absolute,
-    weekday_range,
-    weekday,
-    relative,
-    month,
-    year,
-    period,
+    Matcher {
+        find: numeric,
+        keys: &[],
+        digit_reach: Some(0),
+    },
+    Matcher {
+        find: absolute,
+        keys: &[(DateKey::Month, 10)],
+        digit_reach: None,
+    },
+    // "ما بين" and a time of day before the weekday
+    Matcher {
+        find: weekday_range,
+        keys: &[(DateKey::Weekday, 6)],
+        digit_reach: None,
+    },
+    Matcher {
+        find: weekday,
+        keys: &[(DateKey::Weekday, 4)],
+        digit_reach: None,
+    },
+    // a time of day before "اول من امس"
+    Matcher {
+        find: relative,
+        keys: &[(DateKey::Relative, 6)],
+        digit_reach: None,
+    },
+    // "شهر شباط"
+    Matcher {
+        find: month,
+        keys: &[(DateKey::Month, 1)],
+        digit_reach: None,
+    },
+    // "عام 2021"
+    Matcher {
+        find: year,
+        keys: &[],
+        digit_reach: Some(1),
+    },
+    // "هذا الشهر", "هذا العام"
+    Matcher {
+        find: period,
+        keys: &[(DateKey::Month, 1), (DateKey::Year, 1)],
+        digit_reach: None,
+    },
 ];
 
 fn found(cx: &Cx, start: usize, next: usize, span: Span, p: Precision, k: DateKind) -> Found {
@@ -479,7 +591,7 @@ fn absolute(cx: &Cx, i: usize) -> Option<Found> {
     }
     let mut start = p.any.then_some(p.start);
     let mut j = p.next;
-    if let Some((s, k, _)) = w.longest(j, WEEKDAYS, if p.any { BARE } else { CONJ }) {
+    if let Some((s, k, _)) = w.longest(j, &WEEKDAYS, if p.any { BARE } else { CONJ }) {
         start.get_or_insert(s);
         j = k;
         if !w.joined(j, ",،") {
@@ -531,11 +643,11 @@ fn day_at(w: &Words, i: usize, procs: &[&str]) -> Option<(u8, usize, usize)> {
         let chained = w.text[w.end(i)..].starts_with(['-', '/', '.', ':']);
         return (!glued_before(w.text, start) && !chained).then_some((d, start, i + 1));
     }
-    let (s, j, v) = w.longest(i, ORDINALS, procs)?;
+    let (s, j, v) = w.longest(i, &ORDINALS, procs)?;
     if (1..=9).contains(&v) {
         if let Some((_, k, tens)) = w
             .adjacent(j)
-            .then(|| w.longest(j, ORDINAL_TENS, BARE))
+            .then(|| w.longest(j, &ORDINAL_TENS, BARE))
             .flatten()
         {
             return Some((v + tens, s, k));
@@ -555,15 +667,15 @@ fn month_ref(w: &Words, i: usize) -> Option<(MonthRef, usize)> {
     if let Some((_, k, (m, _))) = month_name(w, i, BARE) {
         return Some((MonthRef::Named(m), k));
     }
-    let (_, k, off) = w.longest(i, MONTH_PERIODS, BARE)?;
+    let (_, k, off) = w.longest(i, &MONTH_PERIODS, BARE)?;
     Some((MonthRef::Relative(off), k))
 }
 
 /// A month name, with an equivalent name of another series after "/" ("شباط/فبراير").
 fn month_name(w: &Words, i: usize, procs: &[&str]) -> Option<(usize, usize, (u8, bool))> {
-    let (s, k, (m, strict)) = w.longest(i, MONTHS, procs)?;
+    let (s, k, (m, strict)) = w.longest(i, &MONTHS, procs)?;
     let slash = w.joined(k, "/-") && w.gap(k).contains(['/', '-']);
-    let alternate = w.longest(k, MONTHS, BARE).filter(|a| slash && a.2 .0 == m);
+    let alternate = w.longest(k, &MONTHS, BARE).filter(|a| slash && a.2 .0 == m);
     Some((s, alternate.map_or(k, |a| a.1), (m, strict)))
 }
 
@@ -574,7 +686,7 @@ fn year_part(w: &Words, k: usize) -> Option<(YearSpec, usize)> {
         return None;
     }
     let relative = w
-        .longest(k, MONTH_SUFFIXES, BARE)
+        .longest(k, &MONTH_SUFFIXES, BARE)
         .map(|(_, j, spec)| (spec, j));
     let mut j = k;
     if w.word(j) == "من" && w.adjacent(j + 1) {
@@ -651,13 +763,13 @@ fn year(cx: &Cx, i: usize) -> Option<Found> {
 /// "الشهر الماضي", "العام الماضي", "هذا الشهر" …
 fn period(cx: &Cx, i: usize) -> Option<Found> {
     let (w, published) = (&cx.w, cx.published);
-    if let Some((s, k, off)) = w.longest(i, MONTH_PERIODS, PREP) {
+    if let Some((s, k, off)) = w.longest(i, &MONTH_PERIODS, PREP) {
         let span = published
             .and_then(|p| shift_month(p, off))
             .and_then(|(y, m)| month_days(y, m));
         return Some(found(cx, s, k, span, Precision::Month, DateKind::Month));
     }
-    let (s, k, off) = w.longest(i, YEAR_PERIODS, PREP)?;
+    let (s, k, off) = w.longest(i, &YEAR_PERIODS, PREP)?;
     let span = published
         .and_then(|p| p.year.checked_add(off))
         .and_then(year_days);
@@ -671,13 +783,13 @@ fn relative(cx: &Cx, i: usize) -> Option<Found> {
     if p.any && !w.adjacent(p.next) {
         return None;
     }
-    let (s, k, (a, b)) = w.longest(p.next, RELATIVE, if p.any { BARE } else { CONJ })?;
+    let (s, k, (a, b)) = w.longest(p.next, &RELATIVE, if p.any { BARE } else { CONJ })?;
     if (a, b) == (0, 0) && !is_today(w, p.next, k, p.any) {
         return None;
     }
     let weekday = w
         .adjacent(k)
-        .then(|| w.longest(k, WEEKDAYS, BARE))
+        .then(|| w.longest(k, &WEEKDAYS, BARE))
         .flatten();
     let k = weekday.map_or(k, |x| x.1);
     let span = cx.published.map(|d| (d.add_days(a), d.add_days(b)));
@@ -708,7 +820,7 @@ fn weekday(cx: &Cx, i: usize) -> Option<Found> {
     if p.any && !w.adjacent(p.next) {
         return None;
     }
-    let (s, k, wd) = w.longest(p.next, WEEKDAYS, if p.any { BARE } else { PREP })?;
+    let (s, k, wd) = w.longest(p.next, &WEEKDAYS, if p.any { BARE } else { PREP })?;
     if !p.any && blocked(w, p.next, k, wd) {
         return None;
     }
@@ -724,9 +836,9 @@ fn weekday(cx: &Cx, i: usize) -> Option<Found> {
 /// "ليل الخميس الجمعه", "ليله الخميس علي الجمعه", "بين الخميس والجمعه",
 /// "بعد منتصف ليل الخميس وفجر الجمعه", "من الاحد الي الخميس".
 fn weekday_range(cx: &Cx, i: usize) -> Option<Found> {
-    const OPENERS: &[(&str, ())] = &[("بين", ()), ("ما بين", ()), ("من", ())];
+    static OPENERS: Table<()> = Table::new(&[("بين", ()), ("ما بين", ()), ("من", ())]);
     let w = &cx.w;
-    let opener = w.longest(i, OPENERS, PREP);
+    let opener = w.longest(i, &OPENERS, PREP);
     let j = match opener {
         Some((_, j, ())) if w.adjacent(j) => j,
         Some(_) => return None,
@@ -749,7 +861,7 @@ fn weekday_part(w: &Words, i: usize) -> Option<(usize, usize, u8)> {
     if p.any && !w.adjacent(p.next) {
         return None;
     }
-    let (s, k, wd) = w.longest(p.next, WEEKDAYS, if p.any { BARE } else { CONJ })?;
+    let (s, k, wd) = w.longest(p.next, &WEEKDAYS, if p.any { BARE } else { CONJ })?;
     Some((if p.any { p.start } else { s }, k, wd))
 }
 
@@ -782,7 +894,7 @@ fn blocked(w: &Words, i: usize, k: usize, wd: u8) -> bool {
 fn direction(w: &Words, k: usize) -> (Dir, usize) {
     match w
         .adjacent(k)
-        .then(|| w.longest(k, DIRECTIONS, BARE))
+        .then(|| w.longest(k, &DIRECTIONS, BARE))
         .flatten()
     {
         Some((_, j, dir)) => (dir, j),
@@ -805,7 +917,7 @@ fn prefix(w: &Words, i: usize) -> Prefix {
         any: false,
         midnight: false,
     };
-    if let Some((start, next, midnight)) = w.longest(i, TIMES, CONJ) {
+    if let Some((start, next, midnight)) = w.longest(i, &TIMES, CONJ) {
         p = Prefix {
             start,
             next,
@@ -1641,5 +1753,47 @@ mod tests {
         }
         let long = "امس ".repeat(5_000) + &"1/".repeat(5_000) + &"ليل الخميس ".repeat(2_000);
         assert_eq!(find_dates(&long, None).len(), 5_000 + 2_000);
+    }
+
+    #[test]
+    fn every_phrase_holds_a_key_word_of_its_class() {
+        let keys: Vec<(&str, DateKey)> = key_words().collect();
+        let holds = |phrase: &str, class: DateKey| {
+            phrase.split(' ').any(|word| {
+                keys.iter()
+                    .any(|&(key, c)| c == class && word.ends_with(key))
+            })
+        };
+        let tables: [(&[&str], DateKey); 5] = [
+            (
+                &MONTHS.entries.iter().map(|e| e.0).collect::<Vec<_>>(),
+                DateKey::Month,
+            ),
+            (
+                &MONTH_PERIODS
+                    .entries
+                    .iter()
+                    .map(|e| e.0)
+                    .collect::<Vec<_>>(),
+                DateKey::Month,
+            ),
+            (
+                &WEEKDAYS.entries.iter().map(|e| e.0).collect::<Vec<_>>(),
+                DateKey::Weekday,
+            ),
+            (
+                &RELATIVE.entries.iter().map(|e| e.0).collect::<Vec<_>>(),
+                DateKey::Relative,
+            ),
+            (
+                &YEAR_PERIODS.entries.iter().map(|e| e.0).collect::<Vec<_>>(),
+                DateKey::Year,
+            ),
+        ];
+        for (phrases, class) in tables {
+            for phrase in phrases {
+                assert!(holds(phrase, class), "{phrase}");
+            }
+        }
     }
 }

@@ -6,7 +6,7 @@
 
 use crate::tokens::{tokens, Token};
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 /// One quantity: byte span in the folded text (modifier included) and its range.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,36 +25,161 @@ pub struct Count {
 
 /// Every cardinal quantity of `folded`, left to right, non-overlapping, longest first.
 pub fn find_counts(folded: &str) -> Vec<Count> {
-    let w = Words::new(folded);
+    let words = tokens(folded);
+    let every_word: Vec<usize> = (0..words.len()).collect();
+    find_counts_around(folded, &words, &every_word)
+}
+
+/// [`find_counts`] given the words of `folded` ([`tokens`]) and the indices of those that
+/// hold a number word of [`number_words`] behind proclitics: only the words shortly
+/// before these and before digits can start a count.
+pub fn find_counts_around(folded: &str, words: &[Token], number_words: &[usize]) -> Vec<Count> {
+    let w = Words::new(folded, words);
+    let keys = number_words.iter().map(|&k| (k, 0));
+    let anchors = (is_number_word as fn(&str) -> bool, ANCHOR_REACH);
+    let mut gate = Gate::new(&w, keys, &[KEY_REACH], KEY_REACH, anchors);
     let mut out = Vec::new();
-    let next_anchor = w.next_anchors(is_number_word);
     let mut i = 0;
-    while i < w.len() {
-        // no digit or number word close ahead: jump to where one comes into reach
-        match reach_anchor(&next_anchor, i, ANCHOR_REACH) {
-            None => break,
-            Some(j) if j > i => {
-                i = j;
-                continue;
-            }
-            Some(_) => {}
-        }
-        match count_at(&w, i) {
-            Some(q) => {
+    while let Some(at) = gate.next_from(i) {
+        match count_at(&w, &gate, at) {
+            Some(q) if gate.anchored(at) => {
                 out.push(q.count());
-                i = q.next.max(i + 1);
+                i = q.next.max(at + 1);
             }
-            None => i += 1,
+            _ => i = at + 1,
         }
     }
     out
 }
 
-/// Where matching should go on from word `i`: `i` itself when an anchor lies within `reach`
-/// words ahead, else the first word from which one does; `None` when no anchor follows.
-pub(crate) fn reach_anchor(next_anchor: &[Option<usize>], i: usize, reach: usize) -> Option<usize> {
-    let anchor = next_anchor.get(i).copied().flatten()?;
-    Some(i.max(anchor.saturating_sub(reach)))
+/// The number words of the tables, in every form a count is read from (the key words of
+/// [`find_counts_around`]).
+pub fn number_words() -> impl Iterator<Item = String> {
+    let compounds = HUNDRED_UNITS
+        .iter()
+        .flat_map(|u| HUNDRED.iter().map(move |h| format!("{}{h}", u.0)));
+    UNITS
+        .iter()
+        .map(|u| u.0)
+        .chain(TEEN_UNITS.iter().map(|u| u.0))
+        .chain(TENS.iter().map(|u| u.0))
+        .chain(HUNDREDS.iter().map(|u| u.0))
+        .chain(MULTS.iter().map(|u| u.0))
+        .chain(VAGUE.iter().map(|u| u.0))
+        .chain(TEN.iter().copied())
+        .chain(SEVERAL_WORDS.iter().copied())
+        .map(str::to_string)
+        .chain(compounds)
+}
+
+/// A count's number word (or digits) is at most this many words after its start: behind a
+/// modifier of up to four words ("ما لا يقل عن 40").
+const KEY_REACH: usize = 4;
+
+/// Where a finder looks. Its expressions each hold a key word (or a word with digits) within
+/// their first few words, so only the words shortly before one are tried; a match found
+/// there counts under the anchor rule (a word of the finder's tables within `anchor_reach`
+/// words ahead), as it does when every word is tried. Key words come in classes (month
+/// names, weekdays …), each with its own reach.
+pub(crate) struct Gate<'a> {
+    words: &'a Words<'a>,
+    /// Per word, per class of key word: how many words ahead the nearest key word of the
+    /// class stands (`u32::MAX`: none).
+    key_ahead: Vec<u32>,
+    /// Per word: how many words ahead the nearest word with digits stands.
+    digits_ahead: Vec<u32>,
+    classes: usize,
+    /// Per word: a key word of some class, or digits, stand close enough ahead to try it.
+    near: Vec<bool>,
+    /// Per word, once judged: whether `is_anchor` accepts it.
+    anchor: Vec<Option<bool>>,
+    is_anchor: fn(&str) -> bool,
+    anchor_reach: usize,
+}
+
+impl<'a> Gate<'a> {
+    /// `key_words`: (word index, class) pairs; `key_reach`: the reach of each class.
+    pub fn new(
+        words: &'a Words<'a>,
+        key_words: impl IntoIterator<Item = (usize, usize)>,
+        key_reach: &[usize],
+        digit_reach: usize,
+        (is_anchor, anchor_reach): (fn(&str) -> bool, usize),
+    ) -> Self {
+        let (n, classes) = (words.len(), key_reach.len());
+        // key words first mark themselves (distance 0), then the distances run backwards
+        let mut key_ahead = vec![u32::MAX; n * classes];
+        for (k, class) in key_words {
+            if k < n {
+                key_ahead[k * classes + class] = 0;
+            }
+        }
+        // digits are rare: blocks of bytes without any are passed over at once
+        let mut digits_ahead = vec![u32::MAX; n];
+        const BLOCK: usize = 16;
+        for (b, block) in words.text.as_bytes().chunks(BLOCK).enumerate() {
+            if !block.iter().fold(false, |any, c| any | c.is_ascii_digit()) {
+                continue;
+            }
+            for (o, _) in block.iter().enumerate().filter(|(_, c)| c.is_ascii_digit()) {
+                let k = words.toks.partition_point(|t| t.end <= b * BLOCK + o);
+                if let Some(d) = digits_ahead.get_mut(k) {
+                    *d = 0;
+                }
+            }
+        }
+        for k in (0..n.saturating_sub(1)).rev() {
+            for c in 0..classes {
+                if key_ahead[k * classes + c] != 0 {
+                    key_ahead[k * classes + c] = key_ahead[(k + 1) * classes + c].saturating_add(1);
+                }
+            }
+            if digits_ahead[k] != 0 {
+                digits_ahead[k] = digits_ahead[k + 1].saturating_add(1);
+            }
+        }
+        let near = (0..n)
+            .map(|k| {
+                let class_near = |c: usize| key_ahead[k * classes + c] as usize <= key_reach[c];
+                (0..classes).any(class_near) || digits_ahead[k] as usize <= digit_reach
+            })
+            .collect();
+        Gate {
+            words,
+            key_ahead,
+            digits_ahead,
+            classes,
+            near,
+            anchor: vec![None; n],
+            is_anchor,
+            anchor_reach,
+        }
+    }
+
+    /// The first word from `i` on that the finder tries.
+    pub fn next_from(&self, i: usize) -> Option<usize> {
+        (i..self.near.len()).find(|&j| self.near[j])
+    }
+
+    /// Whether a key word of `class` stands at most `reach` words after word `i`.
+    pub fn key_within(&self, i: usize, class: usize, reach: usize) -> bool {
+        self.key_ahead[i * self.classes + class] as usize <= reach
+    }
+
+    /// Whether a word with digits stands at most `reach` words after word `i`.
+    pub fn digits_within(&self, i: usize, reach: usize) -> bool {
+        self.digits_ahead[i] as usize <= reach
+    }
+
+    /// Whether an anchor word lies within reach from word `i`: a match starting there counts
+    /// (asked only once a match is found, as matches are rare).
+    pub fn anchored(&mut self, i: usize) -> bool {
+        let last = (i + self.anchor_reach).min(self.anchor.len() - 1);
+        (i..=last).any(|j| {
+            let word = self.words.word(j);
+            *self.anchor[j].get_or_insert_with(|| (self.is_anchor)(word))
+        })
+    }
 }
 
 /// A count has its digits or number word within its first words ("ما لا يقل عن 40").
@@ -76,8 +201,8 @@ fn is_number_word(word: &str) -> bool {
                 .chain(VAGUE.iter().map(|u| u.0))
                 .chain(TEN.iter().copied())
                 .chain(HUNDRED.iter().copied())
-                // quantifiers handled in code rather than tables
-                .chain(["عده", "عدد", "عددا", "بضع", "بضعه"]),
+                .chain(SEVERAL_WORDS.iter().copied())
+                .chain(["بضع", "بضعه"]),
         )
     });
     words.anchors(word)
@@ -107,11 +232,48 @@ impl std::hash::Hasher for Fnv {
 
 pub(crate) type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
 
+/// The endings (last four bytes) of a set of words: a proclitic only ever precedes a word,
+/// so a word that ends otherwise cannot be one of them behind proclitics, and most words
+/// are ruled out without hashing them.
+#[derive(Default)]
+struct Endings {
+    keys: Vec<u32>,
+    /// Some word is shorter than four bytes: nothing is ruled out.
+    any: bool,
+}
+
+impl Endings {
+    fn tail(word: &str) -> Option<u32> {
+        let b = word.as_bytes();
+        let last: [u8; 4] = b.get(b.len().checked_sub(4)?..)?.try_into().ok()?;
+        Some(u32::from_le_bytes(last))
+    }
+
+    fn add(&mut self, word: &str) {
+        match Endings::tail(word) {
+            Some(key) => self.keys.push(key),
+            None => self.any = true,
+        }
+    }
+
+    fn finish(mut self) -> Self {
+        self.keys.sort_unstable();
+        self.keys.dedup();
+        self
+    }
+
+    /// Whether `word` may end with one of the words.
+    fn may_end(&self, word: &str) -> bool {
+        self.any || Endings::tail(word).is_some_and(|k| self.keys.binary_search(&k).is_ok())
+    }
+}
+
 /// A set of words, and the same words less their article for لـ+ال (لشهر from الشهر).
 #[derive(Default)]
 pub(crate) struct WordSet {
     words: FastMap<&'static str, ()>,
     after_lam: FastMap<&'static str, ()>,
+    endings: Endings,
 }
 
 impl WordSet {
@@ -119,10 +281,13 @@ impl WordSet {
         let mut set = WordSet::default();
         for word in phrases.flat_map(|p| p.split(' ')) {
             set.words.insert(word, ());
+            set.endings.add(word);
             if let Some(bare) = word.strip_prefix("ال") {
                 set.after_lam.insert(bare, ());
+                set.endings.add(&format!("ل{bare}"));
             }
         }
+        set.endings = std::mem::take(&mut set.endings).finish();
         set
     }
 
@@ -135,48 +300,63 @@ impl WordSet {
     /// Whether `word` is one of the words behind up to three proclitic letters (ال restored
     /// after لـ), or ends with a glued hundred (ثلاثمئة).
     pub(crate) fn has_word_in(&self, word: &str) -> bool {
+        let hundred = || {
+            HUNDRED
+                .iter()
+                .any(|h| word.len() > h.len() && word.ends_with(h))
+        };
+        if !self.endings.may_end(word) {
+            return hundred();
+        }
         word.char_indices().take(4).any(|(at, _)| {
             let rest = &word[at..];
             self.words.contains_key(rest)
                 || (word[..at].ends_with('ل') && self.after_lam.contains_key(rest))
-        }) || HUNDRED
-            .iter()
-            .any(|h| word.len() > h.len() && word.ends_with(h))
+        }) || hundred()
     }
 }
 
-/// The phrases of one static table by their first word, so that a lookup at a word costs a
-/// few hash probes instead of a pass over the table. Built once per table.
+/// A static table of phrases and their values, indexed by first word on first use so that
+/// a lookup at a word costs a few hash probes instead of a pass over the table.
+pub(crate) struct Table<T: 'static> {
+    pub entries: &'static [(&'static str, T)],
+    index: OnceLock<TableIndex>,
+}
+
+impl<T> Table<T> {
+    pub const fn new(entries: &'static [(&'static str, T)]) -> Self {
+        Table {
+            entries,
+            index: OnceLock::new(),
+        }
+    }
+
+    fn index(&self) -> &TableIndex {
+        self.index.get_or_init(|| {
+            let mut index = TableIndex::default();
+            for (k, (phrase, _)) in self.entries.iter().enumerate() {
+                let first = phrase.split(' ').next().unwrap_or("");
+                index.by_first.entry(first).or_default().push(k as u32);
+                index.endings.add(first);
+                if let Some(bare) = first.strip_prefix('ا') {
+                    index.by_bare_first.entry(bare).or_default().push(k as u32);
+                    index.endings.add(&format!("ل{bare}"));
+                }
+            }
+            index.endings = std::mem::take(&mut index.endings).finish();
+            index
+        })
+    }
+}
+
+/// The phrases of a table (their positions) by first word.
+#[derive(Default)]
 struct TableIndex {
     by_first: FastMap<&'static str, Vec<u32>>,
     /// The same, keyed by first words less their leading alef (لـ assimilates it: للحرب).
     by_bare_first: FastMap<&'static str, Vec<u32>>,
-}
-
-impl TableIndex {
-    fn of<T>(table: &'static [(&'static str, T)]) -> &'static TableIndex {
-        static INDEXES: OnceLock<Mutex<HashMap<(usize, usize), &'static TableIndex>>> =
-            OnceLock::new();
-        let key = (table.as_ptr() as usize, table.len());
-        let mut indexes = INDEXES
-            .get_or_init(Default::default)
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        indexes.entry(key).or_insert_with(|| {
-            let mut index = TableIndex {
-                by_first: FastMap::default(),
-                by_bare_first: FastMap::default(),
-            };
-            for (k, (phrase, _)) in table.iter().enumerate() {
-                let first = phrase.split(' ').next().unwrap_or("");
-                index.by_first.entry(first).or_default().push(k as u32);
-                if let Some(bare) = first.strip_prefix('ا') {
-                    index.by_bare_first.entry(bare).or_default().push(k as u32);
-                }
-            }
-            Box::leak(Box::new(index))
-        })
-    }
+    /// The endings of the first words (after لـ for the bare ones).
+    endings: Endings,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -192,15 +372,13 @@ pub(crate) const BARE: &[&str] = &[""];
 /// The words of a folded text with helpers for multi-word phrases.
 pub(crate) struct Words<'a> {
     pub text: &'a str,
-    toks: Vec<Token>,
+    toks: &'a [Token],
 }
 
 impl<'a> Words<'a> {
-    pub fn new(text: &'a str) -> Self {
-        Words {
-            text,
-            toks: tokens(text),
-        }
+    /// The words `toks` of `text` (as [`tokens`] gives them).
+    pub fn new(text: &'a str, toks: &'a [Token]) -> Self {
+        Words { text, toks }
     }
 
     pub fn len(&self) -> usize {
@@ -266,19 +444,6 @@ impl<'a> Words<'a> {
         })
     }
 
-    /// For each word, the index of the first word at or after it that `is_anchor` accepts.
-    pub fn next_anchors(&self, is_anchor: fn(&str) -> bool) -> Vec<Option<usize>> {
-        let mut next = vec![None; self.len() + 1];
-        for i in (0..self.len()).rev() {
-            next[i] = if is_anchor(self.word(i)) {
-                Some(i)
-            } else {
-                next[i + 1]
-            };
-        }
-        next
-    }
-
     /// Space-separated `phrase` from word `i` on, its first word behind one of `procs`:
     /// (start byte, index of the next word).
     pub fn phrase(&self, i: usize, phrase: &str, procs: &[&str]) -> Option<(usize, usize)> {
@@ -294,41 +459,77 @@ impl<'a> Words<'a> {
         Some((start, j))
     }
 
+    /// The phrases of `table` that may start at word `i`, by position in the table (in no
+    /// particular order, possibly twice): those whose first word is this word less one of
+    /// `procs`.
+    fn candidates<'s, T>(
+        &self,
+        i: usize,
+        table: &'s Table<T>,
+        procs: &'s [&'s str],
+    ) -> impl Iterator<Item = u32> + use<'s, 'a, T> {
+        let t = self.word(i);
+        let index = table.index();
+        let possible = !t.is_empty() && index.endings.may_end(t);
+        let rests = procs
+            .iter()
+            .filter(move |_| possible)
+            .filter_map(move |p| Some((p.ends_with('ل'), t.strip_prefix(p)?)));
+        rests.flat_map(move |(after_lam, rest)| {
+            let bare = after_lam.then(|| index.by_bare_first.get(rest)).flatten();
+            index
+                .by_first
+                .get(rest)
+                .into_iter()
+                .chain(bare)
+                .flatten()
+                .copied()
+        })
+    }
+
+    /// The first phrase of `table` (in table order) at word `i`, its first word behind one
+    /// of `procs`, for which `f` (given start byte, next index and value) gives a result.
+    pub fn first_phrase<T: Copy, R>(
+        &self,
+        i: usize,
+        table: &Table<T>,
+        procs: &[&str],
+        f: impl Fn(usize, usize, T) -> Option<R>,
+    ) -> Option<R> {
+        let mut first: Option<(u32, R)> = None;
+        for k in self.candidates(i, table, procs) {
+            if first.as_ref().is_some_and(|&(fk, _)| fk <= k) {
+                continue;
+            }
+            let (phrase, value) = table.entries[k as usize];
+            let found = self.phrase(i, phrase, procs);
+            if let Some(r) = found.and_then(|(s, j)| f(s, j, value)) {
+                first = Some((k, r));
+            }
+        }
+        first.map(|(_, r)| r)
+    }
+
     /// Longest phrase of `table` at word `i`: (start byte, next index, its value); among
     /// equally long ones the first in the table.
     pub fn longest<T: Copy>(
         &self,
         i: usize,
-        table: &'static [(&'static str, T)],
+        table: &Table<T>,
         procs: &[&str],
     ) -> Option<(usize, usize, T)> {
-        let t = self.word(i);
-        if t.is_empty() {
-            return None;
-        }
-        // only phrases whose first word is this word less a proclitic can match
-        let index = TableIndex::of(table);
-        let mut candidates: Vec<u32> = Vec::new();
-        for p in procs {
-            if let Some(rest) = t.strip_prefix(p) {
-                candidates.extend(index.by_first.get(rest).into_iter().flatten());
-                if p.ends_with('ل') {
-                    candidates.extend(index.by_bare_first.get(rest).into_iter().flatten());
-                }
+        let mut best: Option<(u32, (usize, usize, T))> = None;
+        for k in self.candidates(i, table, procs) {
+            let (phrase, value) = table.entries[k as usize];
+            let Some((s, j)) = self.phrase(i, phrase, procs) else {
+                continue;
+            };
+            let better = best.is_none_or(|(bk, (_, bj, _))| j > bj || (j == bj && k < bk));
+            if better {
+                best = Some((k, (s, j, value)));
             }
         }
-        candidates.sort_unstable();
-        candidates.dedup();
-        candidates
-            .into_iter()
-            .filter_map(|k| {
-                let (p, v) = table[k as usize];
-                self.phrase(i, p, procs).map(|(s, j)| (s, j, v))
-            })
-            .fold(None, |best, m| match best {
-                Some((_, j, _)) if j >= m.1 => best,
-                _ => Some(m),
-            })
+        best.map(|(_, found)| found)
     }
 
     /// Word `i` is adjacent to the previous one and equals one of `words`.
@@ -529,6 +730,9 @@ const VAGUE: &[(&str, u64, u64)] = &[
 /// Range of عده ("several") and عدد من ("a number of").
 const SEVERAL: (u64, u64) = (2, 9);
 
+/// The words of [`SEVERAL`].
+const SEVERAL_WORDS: &[&str] = &["عده", "عدد", "عددا"];
+
 /// Words after which عده is not a quantifier.
 const NOT_A_NOUN: &[&str] = &["في", "من", "الي", "علي", "عن", "مع", "ان", "و", "او", "ثم"];
 
@@ -548,7 +752,7 @@ enum Modifier {
     About,
 }
 
-const MODIFIERS: &[(&str, Modifier)] = &[
+static MODIFIERS: Table<Modifier> = Table::new(&[
     ("اكثر من", Modifier::More),
     ("ازيد من", Modifier::More),
     ("ما يزيد عن", Modifier::More),
@@ -570,9 +774,9 @@ const MODIFIERS: &[(&str, Modifier)] = &[
     ("ما يناهز", Modifier::About),
     ("يقارب", Modifier::About),
     ("يناهز", Modifier::About),
-];
+]);
 
-const AT_LEAST_AFTER: &[(&str, ())] = &[("علي الاقل", ()), ("علي اقل تقدير", ())];
+static AT_LEAST_AFTER: Table<()> = Table::new(&[("علي الاقل", ()), ("علي اقل تقدير", ())]);
 
 // ---------------------------------------------------------------------------------------
 // Parsing
@@ -670,18 +874,20 @@ impl Term {
 /// A term with its end byte and the index of the next word.
 type Found = (Term, usize, usize);
 
-fn count_at(w: &Words, i: usize) -> Option<Q> {
+/// The count starting at word `i`. Each form is tried only where its number can stand: a
+/// modifier has up to four words (as far as the gate looks), "ما بين" two, "من" one.
+fn count_at(w: &Words, gate: &Gate, i: usize) -> Option<Q> {
+    let number_within = |reach| gate.key_within(i, 0, reach) || gate.digits_within(i, reach);
     let q = modified(w, i)
-        .or_else(|| between(w, i))
-        .or_else(|| from_to(w, i))
-        .or_else(|| ranged(w, i))?;
+        .or_else(|| number_within(2).then(|| between(w, i)).flatten())
+        .or_else(|| number_within(1).then(|| from_to(w, i)).flatten())
+        .or_else(|| number_within(0).then(|| ranged(w, i)).flatten())?;
     Some(at_least_after(w, q))
 }
 
 /// "اكثر من N", "نحو N", "ما لا يقل عن N" …
 fn modified(w: &Words, i: usize) -> Option<Q> {
-    MODIFIERS.iter().find_map(|&(phrase, modifier)| {
-        let (start, j) = w.phrase(i, phrase, PREP)?;
+    w.first_phrase(i, &MODIFIERS, PREP, |start, j, modifier| {
         let q = w.adjacent(j).then(|| ranged(w, j)).flatten()?;
         Some(apply(Q { start, ..q }, modifier))
     })
@@ -751,7 +957,7 @@ fn ranged(w: &Words, i: usize) -> Option<Q> {
 
 /// "N علي الاقل".
 fn at_least_after(w: &Words, q: Q) -> Q {
-    match w.longest(q.next, AT_LEAST_AFTER, BARE) {
+    match w.longest(q.next, &AT_LEAST_AFTER, BARE) {
         Some((_, k, ())) if w.adjacent(q.next) => Q {
             end: w.end(k - 1),
             next: k,
@@ -1400,5 +1606,37 @@ mod tests {
         }
         let long = "1-".repeat(10_000) + &"9".repeat(10_000) + &" و".repeat(10_000);
         let _ = find_counts(&long);
+    }
+
+    #[test]
+    fn endings_rule_out_only_words_that_cannot_end_with_the_set() {
+        let mut endings = Endings::default();
+        endings.add("خمسه");
+        endings.add("الف");
+        let endings = endings.finish();
+        assert!(endings.may_end("وخمسه"));
+        assert!(endings.may_end("بالف"));
+        assert!(!endings.may_end("قتلي"));
+        assert!(!endings.may_end("ف"));
+        let mut short = Endings::default();
+        short.add("و");
+        assert!(short.finish().may_end("قتلي"));
+    }
+
+    #[test]
+    fn number_words_hold_every_form() {
+        let words: Vec<String> = number_words().collect();
+        for w in [
+            "ثلاثه",
+            "عشر",
+            "ثلاثميه",
+            "خمسمايه",
+            "عشرات",
+            "الاف",
+            "عده",
+            "عددا",
+        ] {
+            assert!(words.iter().any(|x| x == w), "{w}");
+        }
     }
 }
