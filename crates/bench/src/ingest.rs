@@ -153,8 +153,8 @@ impl TimedStore {
 type R<T> = rasid_store::Result<T>;
 
 impl Store for TimedStore {
-    fn lexicon_fingerprint(&self) -> R<Option<String>> {
-        self.time(|| self.inner.lexicon_fingerprint())
+    fn extraction_fingerprint(&self) -> R<Option<String>> {
+        self.time(|| self.inner.extraction_fingerprint())
     }
     fn document_by_id(&self, id: &str) -> R<Option<DocumentMeta>> {
         self.time(|| self.inner.document_by_id(id))

@@ -205,7 +205,7 @@ fn print_summary(db: &Path, s: &Summary, problems: usize) {
     }
     if s.documents_reextracted > 0 {
         eprintln!(
-            "rasid: the lexicons changed: {} stored documents extracted again",
+            "rasid: the lexicons or the extraction code changed: {} stored documents extracted again",
             s.documents_reextracted
         );
     }

@@ -67,6 +67,12 @@ fn probe_window(lat: f64) -> (f64, f64) {
     (dlat, dlon)
 }
 
+/// What stored mentions depend on: the lexicons' data and the extraction code (hashed at
+/// build time). Mentions stored under another fingerprint are extracted again.
+pub fn extraction_fingerprint(lex: &Lexicons) -> String {
+    format!("{:016x}-{}", lex.fingerprint, env!("RASID_EXTRACTION_CODE"))
+}
+
 /// SHA-256 of a text, hex.
 pub fn content_hash(text: &str) -> String {
     Sha256::digest(text.as_bytes())
@@ -99,9 +105,9 @@ pub fn ingest<S: Store>(
     progress: &mut dyn FnMut(usize),
 ) -> Result<Summary> {
     let mut summary = Summary::default();
-    let fingerprint = format!("{:016x}", lex.fingerprint);
+    let fingerprint = extraction_fingerprint(lex);
     if store
-        .lexicon_fingerprint()?
+        .extraction_fingerprint()?
         .is_some_and(|f| f != fingerprint)
     {
         reextract(store, lex, &fingerprint, options, &mut summary)?;
@@ -112,7 +118,7 @@ pub fn ingest<S: Store>(
         if !incoming.is_empty() {
             let batch = merge_batch(store, lex, incoming, &mut summary)?;
             store.apply(Batch {
-                lexicon_fingerprint: Some(fingerprint.clone()),
+                extraction_fingerprint: Some(fingerprint.clone()),
                 ..batch
             })?;
             summary.batches += 1;
@@ -409,7 +415,7 @@ fn reextract<S: Store>(
         // the new fingerprint only with the last batch: an interrupted run starts over
         let last = n + 1 == chunks.len();
         store.apply(Batch {
-            lexicon_fingerprint: last.then(|| fingerprint.to_string()),
+            extraction_fingerprint: last.then(|| fingerprint.to_string()),
             ..batch
         })?;
         summary.batches += 1;
@@ -617,7 +623,7 @@ mod tests {
         run(&mut s, &docs, 100);
         let events = s.events(&Filter::default()).unwrap();
         s.apply(Batch {
-            lexicon_fingerprint: Some("older lexicons".into()),
+            extraction_fingerprint: Some("older lexicons".into()),
             ..Batch::default()
         })
         .unwrap();
@@ -625,8 +631,8 @@ mod tests {
         assert_eq!(summary.documents_reextracted, docs.len());
         assert_eq!(s.events(&Filter::default()).unwrap(), events);
         assert_eq!(
-            s.lexicon_fingerprint().unwrap(),
-            Some(format!("{:016x}", lex().fingerprint))
+            s.extraction_fingerprint().unwrap(),
+            Some(extraction_fingerprint(lex()))
         );
     }
 }

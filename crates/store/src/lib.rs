@@ -130,8 +130,8 @@ pub struct Batch {
     pub delete_events: Vec<String>,
     /// `(kind, event, into)` in order; the store stamps them with the commit time.
     pub changes: Vec<(ChangeKind, String, Option<String>)>,
-    /// Lexicon fingerprint the stored mentions were extracted with.
-    pub lexicon_fingerprint: Option<String>,
+    /// [`ingest::extraction_fingerprint`] the stored mentions were extracted with.
+    pub extraction_fingerprint: Option<String>,
 }
 
 /// Sizes of a store.
@@ -160,8 +160,8 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 /// The storage layer. Reads see the last committed state; [`Store::apply`] commits a batch
 /// atomically.
 pub trait Store {
-    /// The lexicon fingerprint the stored mentions were extracted with, if any.
-    fn lexicon_fingerprint(&self) -> Result<Option<String>>;
+    /// The [`ingest::extraction_fingerprint`] the stored mentions were extracted with, if any.
+    fn extraction_fingerprint(&self) -> Result<Option<String>>;
     fn document_by_id(&self, id: &str) -> Result<Option<DocumentMeta>>;
     fn document_by_url(&self, url: &str) -> Result<Option<DocumentMeta>>;
     fn document_by_hash(&self, hash: &str) -> Result<Option<DocumentMeta>>;

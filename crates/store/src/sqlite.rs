@@ -174,10 +174,10 @@ fn actor_names(e: &Event) -> String {
 }
 
 impl Store for SqliteStore {
-    fn lexicon_fingerprint(&self) -> Result<Option<String>> {
+    fn extraction_fingerprint(&self) -> Result<Option<String>> {
         self.conn
             .query_row(
-                "SELECT value FROM meta WHERE key = 'lexicon_fingerprint'",
+                "SELECT value FROM meta WHERE key = 'extraction_fingerprint'",
                 [],
                 |r| r.get(0),
             )
@@ -547,9 +547,9 @@ impl Store for SqliteStore {
                     insert.execute(params![at, kind.as_str(), event, into])?;
                 }
             }
-            if let Some(f) = &batch.lexicon_fingerprint {
+            if let Some(f) = &batch.extraction_fingerprint {
                 tx.prepare_cached(
-                    "INSERT INTO meta (key, value) VALUES ('lexicon_fingerprint', ?1)
+                    "INSERT INTO meta (key, value) VALUES ('extraction_fingerprint', ?1)
                      ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 )?
                 .execute([f])?;
