@@ -8,8 +8,8 @@ use rasid_lexicons::Lexicons;
 use rasid_merge::Event;
 use rasid_resolution::resolve_document;
 use rasid_store::{
-    ingest, Batch, Change, Counts, DocumentMeta, Filter, IngestOptions, NearbyMention, Probe,
-    SqliteStore, Store, StoredDocument, StoredMentions,
+    ingest, Batch, Change, Counts, DocumentMeta, Filter, IngestOptions, Probe, SqliteStore, Store,
+    StoredDocument, StoredMentions,
 };
 use rasid_text::Day;
 use serde_json::json;
@@ -174,8 +174,8 @@ impl Store for TimedStore {
     fn documents_meta(&self, ids: &[String]) -> R<Vec<DocumentMeta>> {
         self.time(|| self.inner.documents_meta(ids))
     }
-    fn nearby_mentions(&self, probe: &Probe) -> R<Vec<NearbyMention>> {
-        self.time(|| self.inner.nearby_mentions(probe))
+    fn events_near(&self, probe: &Probe) -> R<Vec<String>> {
+        self.time(|| self.inner.events_near(probe))
     }
     fn documents_of_events(&self, events: &[String]) -> R<Vec<String>> {
         self.time(|| self.inner.documents_of_events(events))

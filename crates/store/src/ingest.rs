@@ -239,7 +239,7 @@ fn merge_batch<S: Store>(
             max_lon: m.place.lon + dlon,
             days: days.map(|(f, l)| (f.to_string(), l.to_string())),
         };
-        region_events.extend(store.nearby_mentions(&probe)?.into_iter().map(|n| n.event));
+        region_events.extend(store.events_near(&probe)?);
     }
     // close the region: every document of its events, every event of its documents
     let mut region_docs: BTreeSet<String> = BTreeSet::new();

@@ -48,13 +48,6 @@ pub struct StoredMentions {
     pub mentions: Vec<(String, ResolvedMention)>,
 }
 
-/// A stored mention found near a place: enough to pull its event into a merge.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NearbyMention {
-    pub doc: String,
-    pub event: String,
-}
-
 /// Where and when a new mention happened, to find the stored mentions it could merge with.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Probe<'a> {
@@ -169,8 +162,8 @@ pub trait Store {
     /// Ids of every stored document, in id order.
     fn document_ids(&self) -> Result<Vec<String>>;
     fn documents_meta(&self, ids: &[String]) -> Result<Vec<DocumentMeta>>;
-    /// Stored mentions of the same type near the probe's place and days.
-    fn nearby_mentions(&self, probe: &Probe) -> Result<Vec<NearbyMention>>;
+    /// Events with a stored mention of the same type near the probe's place and days.
+    fn events_near(&self, probe: &Probe) -> Result<Vec<String>>;
     /// Documents with a mention in any of these events.
     fn documents_of_events(&self, events: &[String]) -> Result<Vec<String>>;
     /// Events with a mention in any of these documents.

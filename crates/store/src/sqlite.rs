@@ -2,8 +2,8 @@
 
 use crate::filter::SqlValue;
 use crate::{
-    Batch, Change, ChangeKind, Counts, DocumentMeta, Filter, NearbyMention, Probe, Result, Store,
-    StoreError, StoredDocument, StoredMentions,
+    Batch, Change, ChangeKind, Counts, DocumentMeta, Filter, Probe, Result, Store, StoreError,
+    StoredDocument, StoredMentions,
 };
 use rasid_merge::Event;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
@@ -53,8 +53,8 @@ impl SqliteStore {
         // page cache keeps the indexes that batches write all over (ids are hashes) in memory.
         self.conn
             .execute_batch(
-                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
-                 PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
+                "PRAGMA page_size = 8192; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
+                 PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 16384;",
             )
             .map_err(fail(&self.path, "not a rasid database (or not SQLite)"))?;
         self.conn
@@ -244,14 +244,14 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
-    fn nearby_mentions(&self, p: &Probe) -> Result<Vec<NearbyMention>> {
+    fn events_near(&self, p: &Probe) -> Result<Vec<String>> {
         let (first, last) = match &p.days {
             Some((first, last)) => (first.as_str(), last.as_str()),
             None => (ANY_DAY.0, ANY_DAY.1),
         };
         self.conn
             .prepare_cached(
-                "SELECT doc_id, event_id FROM mentions
+                "SELECT event_id FROM mentions
                  WHERE event_type = ?1 AND sub_event_type = ?2 AND possible_last >= ?3
                    AND possible_first <= ?4 AND lat >= ?5 AND lat <= ?6 AND lon >= ?7 AND lon <= ?8",
             )
@@ -267,12 +267,7 @@ impl Store for SqliteStore {
                         p.min_lon,
                         p.max_lon
                     ],
-                    |r| {
-                        Ok(NearbyMention {
-                            doc: r.get(0)?,
-                            event: r.get(1)?,
-                        })
-                    },
+                    |r| r.get(0),
                 )?
                 .collect::<rusqlite::Result<Vec<_>>>()
             })

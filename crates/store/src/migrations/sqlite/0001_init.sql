@@ -40,7 +40,7 @@ CREATE TABLE mentions (
 -- finding the stored mentions a new one could merge with: by type, then by days (recent
 -- days are few), covering the query
 CREATE INDEX mentions_days ON mentions
-    (event_type, sub_event_type, possible_last, possible_first, lat, lon, doc_id, event_id);
+    (event_type, sub_event_type, possible_last, possible_first, lat, lon, event_id);
 CREATE INDEX mentions_event ON mentions (event_id, doc_id);
 
 -- The merged events (body: the event as JSON, EVENTS.md) with the columns filters use.
