@@ -52,12 +52,9 @@ pub fn find_counts_around(folded: &str, words: &[Token], number_words: &[usize])
     out
 }
 
-/// The number words of the tables, in every form a count is read from (the key words of
-/// [`find_counts_around`]).
-pub fn number_words() -> impl Iterator<Item = String> {
-    let compounds = HUNDRED_UNITS
-        .iter()
-        .flat_map(|u| HUNDRED.iter().map(move |h| format!("{}{h}", u.0)));
+/// The words of the number tables that stand alone (units, teens, tens, hundreds,
+/// multipliers, vague counts, عشر, several).
+fn table_words() -> impl Iterator<Item = &'static str> {
     UNITS
         .iter()
         .map(|u| u.0)
@@ -68,8 +65,15 @@ pub fn number_words() -> impl Iterator<Item = String> {
         .chain(VAGUE.iter().map(|u| u.0))
         .chain(TEN.iter().copied())
         .chain(SEVERAL_WORDS.iter().copied())
-        .map(str::to_string)
-        .chain(compounds)
+}
+
+/// The number words of the tables, in every form a count is read from (the key words of
+/// [`find_counts_around`]).
+pub fn number_words() -> impl Iterator<Item = String> {
+    let compounds = HUNDRED_UNITS
+        .iter()
+        .flat_map(|u| HUNDRED.iter().map(move |h| format!("{}{h}", u.0)));
+    table_words().map(str::to_string).chain(compounds)
 }
 
 /// A count's number word (or digits) is at most this many words after its start: behind a
@@ -190,18 +194,9 @@ fn is_number_word(word: &str) -> bool {
     static WORDS: OnceLock<WordSet> = OnceLock::new();
     let words = WORDS.get_or_init(|| {
         WordSet::new(
-            UNITS
-                .iter()
-                .map(|u| u.0)
-                .chain(TEEN_UNITS.iter().map(|u| u.0))
-                .chain(TENS.iter().map(|u| u.0))
-                .chain(HUNDREDS.iter().map(|u| u.0))
+            table_words()
                 .chain(HUNDRED_UNITS.iter().map(|u| u.0))
-                .chain(MULTS.iter().map(|u| u.0))
-                .chain(VAGUE.iter().map(|u| u.0))
-                .chain(TEN.iter().copied())
                 .chain(HUNDRED.iter().copied())
-                .chain(SEVERAL_WORDS.iter().copied())
                 .chain(["بضع", "بضعه"]),
         )
     });
