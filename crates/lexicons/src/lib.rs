@@ -11,6 +11,7 @@ pub use matcher::Hit;
 
 use daachorse::CharwiseDoubleArrayAhoCorasick;
 use rasid_text::dates::DateKey;
+use rasid_text::hash::{fnv1a_from, FNV_OFFSET};
 use std::path::Path;
 use tsv::TsvError;
 
@@ -56,12 +57,10 @@ impl Sources<'_> {
             self.clutter,
             self.stopwords,
         ];
-        files.iter().fold(0xcbf2_9ce4_8422_2325, |h, file| {
+        files.iter().fold(FNV_OFFSET, |h, file| {
             // the length keeps the file boundaries apart
-            let h = (h ^ file.len() as u64).wrapping_mul(0x0000_0100_0000_01b3);
-            file.bytes().fold(h, |h, b| {
-                (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-            })
+            let h = fnv1a_from(h, &(file.len() as u64).to_le_bytes());
+            fnv1a_from(h, file.as_bytes())
         })
     }
 }

@@ -8,6 +8,7 @@ use rasid_extraction::Document;
 use rasid_lexicons::Lexicons;
 use rasid_resolution::geocode::km;
 use rasid_resolution::{resolve_document, ResolvedActor, ResolvedMention};
+use rasid_text::hash::fnv1a;
 use rasid_text::Day;
 use std::collections::HashMap;
 
@@ -32,7 +33,7 @@ pub fn extract_events(docs: &[Document], lex: &Lexicons) -> Vec<Event> {
 
 /// Places closer than this are one location for merging (twin towns such as Al-Bukamal
 /// and Al-Qaim lie 10 km apart and are separate events).
-const SAME_PLACE_KM: f64 = 3.0;
+pub const SAME_PLACE_KM: f64 = 3.0;
 
 /// Merges the mentions of all documents into events: mentions of one act (same type and
 /// sub-type, same place, overlapping dates, compatible actors) become one event listing
@@ -127,7 +128,7 @@ pub fn merge_with_members(given: &[DocumentMentions], lex: &Lexicons) -> Merged 
 
 /// Latitude difference (degrees) beyond which two places are surely more than
 /// [`SAME_PLACE_KM`] apart (a degree of latitude is 111 km everywhere).
-const SAME_PLACE_LAT: f64 = SAME_PLACE_KM / 111.0;
+pub const SAME_PLACE_LAT: f64 = SAME_PLACE_KM / 111.0;
 
 /// The pairs of mentions that could be compatible: same type and sub-type, latitudes within
 /// [`SAME_PLACE_LAT`]. Every other pair fails [`same_place`], so skipping it changes
@@ -433,12 +434,6 @@ fn event_id(doc: &str, mention: usize) -> String {
     format!("ev-{:012x}", (h ^ (h >> 31)) >> 16)
 }
 
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
-    })
-}
-
 struct UnionFind {
     parent: Vec<usize>,
 }
@@ -547,12 +542,6 @@ mod tests {
         backward.sort();
         assert_eq!(forward, backward);
         assert_eq!(forward.len(), 2);
-    }
-
-    #[test]
-    fn hash_is_stable() {
-        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
-        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
     }
 
     #[test]

@@ -542,17 +542,7 @@ fn looks_binary(bytes: &[u8]) -> bool {
 pub fn url_id(url: &str) -> String {
     let url = url.trim();
     let url = url.split_once('#').map_or(url, |(u, _)| u);
-    format!("url-{:016x}", fnv1a64(url.as_bytes()))
-}
-
-/// 64-bit FNV-1a: fixed, documented, the same on every platform and version.
-fn fnv1a64(bytes: &[u8]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
+    format!("url-{:016x}", rasid_text::hash::fnv1a(url.as_bytes()))
 }
 
 /// The host of an absolute http(s) URL, without `www.`.

@@ -15,7 +15,7 @@ use crate::{
 };
 use rasid_extraction::Document;
 use rasid_lexicons::Lexicons;
-use rasid_merge::{merge_with_members, possible_days, DocumentMentions, Event};
+use rasid_merge::{merge_with_members, possible_days, DocumentMentions, Event, SAME_PLACE_LAT};
 use rasid_resolution::{resolve_document, ResolvedMention};
 use rasid_text::Day;
 use serde::Serialize;
@@ -47,7 +47,7 @@ pub struct Summary {
     /// Same content as another stored document (`duplicate_of` lists a few).
     pub documents_duplicate: usize,
     pub duplicate_of: Vec<(String, String)>,
-    /// Stored documents extracted again because the lexicons changed.
+    /// Stored documents extracted again because the lexicons or the extraction code changed.
     pub documents_reextracted: usize,
     pub events_new: usize,
     pub events_updated: usize,
@@ -60,11 +60,11 @@ pub struct Summary {
 const DUPLICATES_LISTED: usize = 20;
 
 /// Degrees of latitude and longitude around a mention that hold every place
-/// `rasid_merge` could call the same (3 km; longitude degrees shrink with the latitude).
+/// `rasid_merge` could call the same ([`SAME_PLACE_LAT`]; a degree of longitude shrinks
+/// with the cosine of the latitude).
 fn probe_window(lat: f64) -> (f64, f64) {
-    let dlat = 0.03;
-    let dlon = dlat / lat.to_radians().cos().abs().max(0.1);
-    (dlat, dlon)
+    let dlon = SAME_PLACE_LAT / lat.to_radians().cos().abs().max(0.1);
+    (SAME_PLACE_LAT, dlon)
 }
 
 /// What stored mentions depend on: the lexicons' data and the extraction code (hashed at
@@ -75,10 +75,12 @@ pub fn extraction_fingerprint(lex: &Lexicons) -> String {
 
 /// SHA-256 of a text, hex.
 pub fn content_hash(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    use std::fmt::Write;
+    let mut hex = String::with_capacity(64);
+    for b in Sha256::digest(text.as_bytes()) {
+        let _ = write!(hex, "{b:02x}");
+    }
+    hex
 }
 
 /// What a probe asks: type, sub-type, latitude and longitude bits, possible days.
@@ -96,7 +98,7 @@ struct Incoming {
 
 /// Ingests `docs` into `store`, `options.batch_size` at a time; `progress` hears the
 /// number of documents done after each batch. Stored documents extracted with other
-/// lexicons are extracted again first.
+/// lexicons or code ([`extraction_fingerprint`]) are extracted again first.
 pub fn ingest<S: Store>(
     store: &mut S,
     lex: &Lexicons,
@@ -379,7 +381,8 @@ fn merge_batch<S: Store>(
     Ok(batch)
 }
 
-/// Extracts every stored document again with the current lexicons, a batch at a time.
+/// Extracts every stored document again with the current lexicons and code, a batch at a
+/// time.
 fn reextract<S: Store>(
     store: &mut S,
     lex: &Lexicons,

@@ -4,6 +4,7 @@
 pub mod dates;
 pub mod day;
 pub mod fold;
+pub mod hash;
 pub mod numbers;
 pub mod tokens;
 

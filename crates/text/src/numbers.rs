@@ -5,7 +5,6 @@
 //! Also home of the small word cursor [`Words`] that `dates` shares.
 
 use crate::tokens::{tokens, Token};
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// One quantity: byte span in the folded text (modifier included) and its range.
@@ -203,29 +202,7 @@ fn is_number_word(word: &str) -> bool {
     words.anchors(word)
 }
 
-/// FNV-1a: a fast hash for the short words of these tables (SipHash's resistance to
-/// crafted keys buys nothing for fixed vocabularies).
-#[derive(Default, Clone, Copy)]
-pub(crate) struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let start = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        self.0 = bytes.iter().fold(start, |h, &b| {
-            (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
-        });
-    }
-}
-
-pub(crate) type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+pub(crate) use crate::hash::FastMap;
 
 /// The endings (last four bytes) of a set of words: a proclitic only ever precedes a word,
 /// so a word that ends otherwise cannot be one of them behind proclitics, and most words
