@@ -189,8 +189,11 @@ impl Store for TimedStore {
     fn events_by_id(&self, ids: &[String]) -> R<Vec<Event>> {
         self.time(|| self.inner.events_by_id(ids))
     }
-    fn events(&self, filter: &Filter) -> R<Vec<Event>> {
-        self.time(|| self.inner.events(filter))
+    fn events(&self, filter: &Filter, limit: Option<u64>) -> R<Vec<Event>> {
+        self.time(|| self.inner.events(filter, limit))
+    }
+    fn count_events(&self, filter: &Filter) -> R<u64> {
+        self.time(|| self.inner.count_events(filter))
     }
     fn changes_since(&self, since: &str) -> R<Vec<Change>> {
         self.time(|| self.inner.changes_since(since))

@@ -227,7 +227,12 @@ pub enum ExportFormat {
     Jsonl,
 }
 
-fn filtered_events(db: &Path, filters: &FilterArgs) -> Result<(SqliteStore, Vec<Event>), ExitCode> {
+/// Opens the store and reads the events passing the filters (at most `limit`).
+fn filtered_events(
+    db: &Path,
+    filters: &FilterArgs,
+    limit: Option<u64>,
+) -> Result<(SqliteStore, Filter, Vec<Event>), ExitCode> {
     let filter = filters.filter().map_err(|e| {
         eprintln!("rasid: {e}");
         ExitCode::from(2)
@@ -241,11 +246,11 @@ fn filtered_events(db: &Path, filters: &FilterArgs) -> Result<(SqliteStore, Vec<
         return Err(ExitCode::from(2));
     }
     let store = open(db)?;
-    let events = store.events(&filter).map_err(|e| {
+    let events = store.events(&filter, limit).map_err(|e| {
         eprintln!("rasid: {e}");
         ExitCode::from(2)
     })?;
-    Ok((store, events))
+    Ok((store, filter, events))
 }
 
 pub fn export_command(
@@ -254,7 +259,7 @@ pub fn export_command(
     filters: &FilterArgs,
     output: Option<PathBuf>,
 ) -> ExitCode {
-    let (store, events) = match filtered_events(db, filters) {
+    let (store, _, events) = match filtered_events(db, filters, None) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -326,9 +331,21 @@ fn fit(s: &str, width: usize) -> String {
 }
 
 pub fn events_command(db: &Path, filters: &FilterArgs, limit: usize) -> ExitCode {
-    let (_, events) = match filtered_events(db, filters) {
+    // one more than shown tells whether there are more, without reading them all
+    let (store, filter, events) = match filtered_events(db, filters, Some(limit as u64 + 1)) {
         Ok(x) => x,
         Err(code) => return code,
+    };
+    let total = if events.len() > limit {
+        match store.count_events(&filter) {
+            Ok(n) => n as usize,
+            Err(e) => {
+                eprintln!("rasid: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        events.len()
     };
     let mut out = BufWriter::new(std::io::stdout().lock());
     let mut lines = vec![format!(
@@ -366,13 +383,10 @@ pub fn events_command(db: &Path, filters: &FilterArgs, limit: usize) -> ExitCode
         ));
     }
     let shown = events.len().min(limit);
-    lines.push(if shown < events.len() {
-        format!(
-            "{shown} of {} events (use --limit to see more)",
-            events.len()
-        )
+    lines.push(if shown < total {
+        format!("{shown} of {} events (use --limit to see more)", total)
     } else {
-        format!("{} events", events.len())
+        format!("{total} events")
     });
     let written = lines
         .iter()

@@ -519,7 +519,7 @@ mod tests {
                     let part: Vec<Document> = chunk.iter().map(|&i| docs[i].clone()).collect();
                     run(&mut s, &part, batch_size);
                 }
-                let got = by_id(s.events(&Filter::default()).unwrap());
+                let got = by_id(s.events(&Filter::default(), None).unwrap());
                 assert_eq!(got, expected, "order {order:?}, batches of {batch_size}");
             }
         }
@@ -533,12 +533,14 @@ mod tests {
         assert_eq!(first.documents_new, docs.len());
         assert!(first.events_new > 0);
         let counts = s.counts().unwrap();
-        let events = s.events(&Filter::default()).unwrap();
+        let events = s.events(&Filter::default(), None).unwrap();
+        assert_eq!(s.count_events(&Filter::default()).unwrap(), counts.events);
+        assert_eq!(s.events(&Filter::default(), Some(2)).unwrap(), events[..2]);
         let again = run(&mut s, &docs, 4);
         assert_eq!(again.documents_unchanged, docs.len());
         assert_eq!(again.batches, 0);
         assert_eq!(s.counts().unwrap(), counts);
-        assert_eq!(s.events(&Filter::default()).unwrap(), events);
+        assert_eq!(s.events(&Filter::default(), None).unwrap(), events);
     }
 
     #[test]
@@ -585,7 +587,7 @@ mod tests {
         let summary = run(&mut s, std::slice::from_ref(&new), 10);
         assert_eq!(summary.documents_updated, 1);
         assert_eq!(s.document_ids().unwrap(), ["v2"]);
-        let events = s.events(&Filter::default()).unwrap();
+        let events = s.events(&Filter::default(), None).unwrap();
         assert_eq!(events, extract_events(&[new], lex()));
         assert_eq!(events[0].fatalities.map(|f| f.min), Some(5));
         let kinds: Vec<ChangeKind> = s
@@ -624,7 +626,7 @@ mod tests {
         let docs = examples();
         let (_dir, mut s) = store();
         run(&mut s, &docs, 100);
-        let events = s.events(&Filter::default()).unwrap();
+        let events = s.events(&Filter::default(), None).unwrap();
         s.apply(Batch {
             extraction_fingerprint: Some("older lexicons".into()),
             ..Batch::default()
@@ -632,7 +634,7 @@ mod tests {
         .unwrap();
         let summary = run(&mut s, &[], 3);
         assert_eq!(summary.documents_reextracted, docs.len());
-        assert_eq!(s.events(&Filter::default()).unwrap(), events);
+        assert_eq!(s.events(&Filter::default(), None).unwrap(), events);
         assert_eq!(
             s.extraction_fingerprint().unwrap(),
             Some(extraction_fingerprint(lex()))

@@ -170,8 +170,11 @@ pub trait Store {
     fn events_of_documents(&self, docs: &[String]) -> Result<Vec<String>>;
     fn mentions_of_documents(&self, docs: &[String]) -> Result<Vec<StoredMentions>>;
     fn events_by_id(&self, ids: &[String]) -> Result<Vec<Event>>;
-    /// Events passing the filter, in date order (unknown dates last), then id.
-    fn events(&self, filter: &Filter) -> Result<Vec<Event>>;
+    /// Events passing the filter, in date order (unknown dates last), then id; at most
+    /// `limit` of them when one is given.
+    fn events(&self, filter: &Filter, limit: Option<u64>) -> Result<Vec<Event>>;
+    /// How many events pass the filter.
+    fn count_events(&self, filter: &Filter) -> Result<u64>;
     /// Changes after `since` (RFC 3339 UTC, as stored), in log order.
     fn changes_since(&self, since: &str) -> Result<Vec<Change>>;
     fn counts(&self) -> Result<Counts>;

@@ -332,10 +332,17 @@ impl Store for SqliteStore {
         Ok(events)
     }
 
-    fn events(&self, filter: &Filter) -> Result<Vec<Event>> {
-        let (cond, values) = filter.sql(|n| format!("?{n}"));
+    fn events(&self, filter: &Filter, limit: Option<u64>) -> Result<Vec<Event>> {
+        let (cond, mut values) = filter.sql(|n| format!("?{n}"));
+        let limit = match limit {
+            Some(n) => {
+                values.push(SqlValue::Int(i64::try_from(n).unwrap_or(i64::MAX)));
+                format!(" LIMIT ?{}", values.len())
+            }
+            None => String::new(),
+        };
         let sql = format!(
-            "SELECT body FROM events WHERE {cond} ORDER BY date_start IS NULL, date_start, id"
+            "SELECT body FROM events WHERE {cond} ORDER BY date_start IS NULL, date_start, id{limit}"
         );
         let values: Vec<rusqlite::types::Value> = values.iter().map(to_sql).collect();
         let bodies = self
@@ -347,6 +354,16 @@ impl Store for SqliteStore {
             })
             .map_err(fail(&self.path, "cannot read events"))?;
         bodies.iter().map(|b| self.parse_event(b)).collect()
+    }
+
+    fn count_events(&self, filter: &Filter) -> Result<u64> {
+        let (cond, values) = filter.sql(|n| format!("?{n}"));
+        let values: Vec<rusqlite::types::Value> = values.iter().map(to_sql).collect();
+        self.conn
+            .prepare_cached(&format!("SELECT COUNT(*) FROM events WHERE {cond}"))
+            .and_then(|mut st| st.query_row(params_from_iter(values), |r| r.get::<_, i64>(0)))
+            .map(|n| n as u64)
+            .map_err(fail(&self.path, "cannot count events"))
     }
 
     fn changes_since(&self, since: &str) -> Result<Vec<Change>> {
