@@ -119,7 +119,8 @@ pub fn ingest_command(args: IngestArgs) -> ExitCode {
     let skipped: serde_json::Map<String, serde_json::Value> = read
         .skipped_counts()
         .iter()
-        .map(|(reason, n)| (reason.as_str().replace(' ', "_"), json!(n)))
+        // keys in snake case: not_arabic, empty, not_an_html_page, duplicate_url
+        .map(|(reason, n)| (reason.as_str().to_lowercase().replace(' ', "_"), json!(n)))
         .collect();
     let (docs, errors) = (read.documents, read.problems);
     let mut store = match open(&args.db) {

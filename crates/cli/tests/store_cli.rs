@@ -386,7 +386,7 @@ fn documents_that_are_not_arabic_are_counted_and_skipped() {
     .unwrap();
     let db = dir.join("rasid.db");
     let summary = ingest_json(&db, &[path(&english), path(&examples())]);
-    assert_eq!(summary["skipped"]["not_Arabic"], 1, "{summary}");
+    assert_eq!(summary["skipped"]["not_arabic"], 1, "{summary}");
     assert!(summary["summary"]["documents_new"].as_u64().unwrap() >= 8);
     assert!(summary["input_problems"].as_array().unwrap().is_empty());
 }
