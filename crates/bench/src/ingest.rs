@@ -2,8 +2,7 @@
 //! the final database size, the share of the time spent in the store (SQLite reads and
 //! writes) and the share outside extraction (store and merge), single-threaded. See `README.md`.
 
-use rasid_bench::{read_docs, time_runs, Stats, MB};
-use rasid_extraction::Document;
+use rasid_bench::{read_docs, time_runs, varied_corpus, Stats, MB};
 use rasid_lexicons::Lexicons;
 use rasid_merge::Event;
 use rasid_resolution::resolve_document;
@@ -11,7 +10,6 @@ use rasid_store::{
     ingest, Batch, Counts, DocumentMeta, IngestOptions, Probe, SqliteStore, Store, StoredDocument,
     StoredMentions,
 };
-use rasid_text::Day;
 use serde_json::json;
 use std::cell::Cell;
 use std::hint::black_box;
@@ -69,69 +67,6 @@ fn parse_args() -> Result<Options, String> {
         }
     }
     Ok(opts)
-}
-
-/// Replaces every four-digit year 1900–2099 (ASCII or Arabic-Indic digits) by the year
-/// `shift` later, in ASCII digits.
-fn shift_years(text: &str, shift: i32) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let digit = |c: char| {
-        c.to_digit(10)
-            .or_else(|| ('٠'..='٩').contains(&c).then(|| c as u32 - '٠' as u32))
-    };
-    let mut out = String::with_capacity(text.len() + 16);
-    let mut i = 0;
-    while i < chars.len() {
-        let run = chars[i..]
-            .iter()
-            .take_while(|c| digit(**c).is_some())
-            .count();
-        if run == 0 {
-            out.push(chars[i]);
-            i += 1;
-            continue;
-        }
-        let value = chars[i..i + run]
-            .iter()
-            .fold(0i64, |v, c| v * 10 + i64::from(digit(*c).unwrap_or(0)));
-        if run == 4 && (1900..2100).contains(&value) {
-            out.push_str(&(value + i64::from(shift)).to_string());
-        } else {
-            out.extend(&chars[i..i + run]);
-        }
-        i += run;
-    }
-    out
-}
-
-/// Publication day given to shared documents that have none.
-const UNDATED_PUBLISHED: Day = Day {
-    year: 2024,
-    month: 1,
-    day: 15,
-};
-
-/// `n` documents varied from `base`: copy `k` of a document has the id `ID~k`, its
-/// publication day and every year it names `k` years later (so each copy tells acts of its
-/// own, as a long archive would; a document without a day gets [`UNDATED_PUBLISHED`]),
-/// and a reference line of its own (so no two texts are the
-/// same).
-fn varied_corpus(base: &[Document], n: usize) -> Vec<Document> {
-    (0..n)
-        .map(|i| {
-            let d = &base[i % base.len()];
-            let k = (i / base.len()) as i32;
-            // news carries its day; the shared documents without one get a day of their era
-            let p = d.published.unwrap_or(UNDATED_PUBLISHED);
-            Document {
-                id: format!("{}~{k}", d.id),
-                text: format!("{}\nالمرجع: نسخة-{k}", shift_years(&d.text, k)),
-                url: None,
-                outlet: d.outlet.clone(),
-                published: Day::new(p.year + k, p.month, p.day.min(28)),
-            }
-        })
-        .collect()
 }
 
 /// A store that adds up the time spent in it: what the store costs, apart from extraction
@@ -349,18 +284,5 @@ fn main() -> ExitCode {
             eprintln!("rasid-ingest-bench: {e}\n{USAGE}");
             ExitCode::from(2)
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn years_move_in_both_digit_forms_and_other_numbers_stay() {
-        assert_eq!(
-            shift_years("في 12 شباط 2024 و٢٠٢٣ قتل 1500 شخص عام 1850", 3),
-            "في 12 شباط 2027 و2026 قتل 1500 شخص عام 1850"
-        );
     }
 }
