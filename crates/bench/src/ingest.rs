@@ -8,8 +8,8 @@ use rasid_lexicons::Lexicons;
 use rasid_merge::Event;
 use rasid_resolution::resolve_document;
 use rasid_store::{
-    ingest, Batch, Change, Counts, DocumentMeta, Filter, IngestOptions, Probe, SqliteStore, Store,
-    StoredDocument, StoredMentions,
+    ingest, Batch, Counts, DocumentMeta, IngestOptions, Probe, SqliteStore, Store, StoredDocument,
+    StoredMentions,
 };
 use rasid_text::Day;
 use serde_json::json;
@@ -188,15 +188,6 @@ impl Store for TimedStore {
     }
     fn events_by_id(&self, ids: &[String]) -> R<Vec<Event>> {
         self.time(|| self.inner.events_by_id(ids))
-    }
-    fn events(&self, filter: &Filter, limit: Option<u64>) -> R<Vec<Event>> {
-        self.time(|| self.inner.events(filter, limit))
-    }
-    fn count_events(&self, filter: &Filter) -> R<u64> {
-        self.time(|| self.inner.count_events(filter))
-    }
-    fn changes_since(&self, since: &str) -> R<Vec<Change>> {
-        self.time(|| self.inner.changes_since(since))
     }
     fn counts(&self) -> R<Counts> {
         self.time(|| self.inner.counts())

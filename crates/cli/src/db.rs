@@ -5,7 +5,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rasid_extraction::Document;
 use rasid_lexicons::Lexicons;
 use rasid_merge::Event;
-use rasid_store::{ingest, Filter, IngestOptions, SqliteStore, Store, Summary};
+use rasid_store::{ingest, Filter, IngestOptions, Page, Queries, SqliteStore, Store, Summary};
 use rasid_text::Day;
 use serde_json::json;
 use std::io::{BufWriter, IsTerminal, Write};
@@ -247,7 +247,11 @@ fn filtered_events(
         return Err(ExitCode::from(2));
     }
     let store = open(db)?;
-    let events = store.events(&filter, limit).map_err(|e| {
+    let page = Page {
+        limit,
+        ..Page::default()
+    };
+    let events = store.events(&filter, &page).map_err(|e| {
         eprintln!("rasid: {e}");
         ExitCode::from(2)
     })?;
@@ -420,7 +424,7 @@ pub fn changes_command(db: &Path, since: &str) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let changes = match store.changes_since(&since) {
+    let changes = match store.changes_since(&since, 0, None) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("rasid: {e}");

@@ -4,6 +4,7 @@ mod csv_out;
 mod db;
 mod geojson_out;
 mod input;
+mod serve;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use rasid_lexicons::Lexicons;
@@ -100,6 +101,30 @@ enum Command {
         #[arg(long)]
         since: String,
     },
+    /// Serve the HTTP API (/api, described at /api/openapi.json) and the observatory page
+    /// (/) over a store. Read-only unless a token file is given.
+    Serve {
+        /// The store (SQLite file); default: $RASID_DB, else ./rasid.db.
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// Address to listen on (port 0: any free port; the URL is printed).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// File holding the bearer token that POST /api/documents needs (at least 16
+        /// characters); without it the server accepts no documents.
+        #[arg(long)]
+        token_file: Option<PathBuf>,
+        /// Origin allowed to call the API from another site (CORS), e.g.
+        /// https://observatory.example.org; default: none.
+        #[arg(long)]
+        cors_origin: Option<String>,
+    },
+    /// Ingest the built-in examples into a temporary store and serve them (see `serve`).
+    Demo {
+        /// Address to listen on (port 0: any free port; the URL is printed).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -146,6 +171,18 @@ fn main() -> ExitCode {
             db::events_command(&db::db_path(db), &filters, limit)
         }
         Command::Changes { db, since } => db::changes_command(&db::db_path(db), &since),
+        Command::Serve {
+            db,
+            addr,
+            token_file,
+            cors_origin,
+        } => serve::serve_command(serve::ServeArgs {
+            db: db::db_path(db),
+            addr,
+            token_file,
+            cors_origin,
+        }),
+        Command::Demo { addr } => serve::demo_command(&addr),
     }
 }
 

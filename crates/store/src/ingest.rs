@@ -429,70 +429,10 @@ fn reextract<S: Store>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Filter, SqliteStore};
+    use crate::testing::{examples, lex, run, store};
+    use crate::{Filter, Page, Queries};
     use rasid_merge::extract_events;
     use rasid_text::Day;
-    use std::path::Path;
-
-    fn lex() -> &'static Lexicons {
-        static LEX: std::sync::OnceLock<Lexicons> = std::sync::OnceLock::new();
-        LEX.get_or_init(|| Lexicons::embedded().expect("embedded lexicons"))
-    }
-
-    /// The invented reports of the repository's `examples/` folder.
-    fn examples() -> Vec<Document> {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
-        let mut docs = Vec::new();
-        let mut names: Vec<_> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        names.sort();
-        for path in names {
-            let name = path.file_name().unwrap().to_string_lossy().to_string();
-            let content = std::fs::read_to_string(&path).unwrap();
-            if name.ends_with(".txt") {
-                docs.push(Document {
-                    id: name,
-                    text: content,
-                    url: None,
-                    outlet: None,
-                    published: Day::parse_iso("2024-03-16"),
-                });
-            } else if name.ends_with(".jsonl") {
-                for line in content.lines().filter(|l| !l.trim().is_empty()) {
-                    let v: serde_json::Value = serde_json::from_str(line).unwrap();
-                    let s = |k: &str| v[k].as_str().map(str::to_string);
-                    docs.push(Document {
-                        id: s("id").unwrap(),
-                        text: s("text").unwrap(),
-                        url: s("url"),
-                        outlet: s("outlet"),
-                        published: s("published").and_then(|d| Day::parse_iso(&d)),
-                    });
-                }
-            }
-        }
-        assert!(docs.len() >= 8, "examples missing");
-        docs
-    }
-
-    fn store() -> (tempfile::TempDir, SqliteStore) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("rasid.db")).unwrap();
-        (dir, store)
-    }
-
-    fn run(store: &mut SqliteStore, docs: &[Document], batch_size: usize) -> Summary {
-        ingest(
-            store,
-            lex(),
-            docs,
-            &IngestOptions { batch_size },
-            &mut |_| {},
-        )
-        .unwrap()
-    }
 
     fn by_id(mut events: Vec<Event>) -> Vec<Event> {
         events.sort_by(|a, b| a.id.cmp(&b.id));
@@ -519,7 +459,7 @@ mod tests {
                     let part: Vec<Document> = chunk.iter().map(|&i| docs[i].clone()).collect();
                     run(&mut s, &part, batch_size);
                 }
-                let got = by_id(s.events(&Filter::default(), None).unwrap());
+                let got = by_id(s.events(&Filter::default(), &Page::default()).unwrap());
                 assert_eq!(got, expected, "order {order:?}, batches of {batch_size}");
             }
         }
@@ -533,14 +473,27 @@ mod tests {
         assert_eq!(first.documents_new, docs.len());
         assert!(first.events_new > 0);
         let counts = s.counts().unwrap();
-        let events = s.events(&Filter::default(), None).unwrap();
+        let events = s.events(&Filter::default(), &Page::default()).unwrap();
         assert_eq!(s.count_events(&Filter::default()).unwrap(), counts.events);
-        assert_eq!(s.events(&Filter::default(), Some(2)).unwrap(), events[..2]);
+        assert_eq!(
+            s.events(
+                &Filter::default(),
+                &Page {
+                    limit: Some(2),
+                    ..Page::default()
+                }
+            )
+            .unwrap(),
+            events[..2]
+        );
         let again = run(&mut s, &docs, 4);
         assert_eq!(again.documents_unchanged, docs.len());
         assert_eq!(again.batches, 0);
         assert_eq!(s.counts().unwrap(), counts);
-        assert_eq!(s.events(&Filter::default(), None).unwrap(), events);
+        assert_eq!(
+            s.events(&Filter::default(), &Page::default()).unwrap(),
+            events
+        );
     }
 
     #[test]
@@ -561,7 +514,7 @@ mod tests {
         let stored = s.events_by_id(std::slice::from_ref(&joint.id)).unwrap();
         assert_eq!(stored[0].docs, joint.docs);
         // the event known before took a new id (its first report changed): merged into it
-        let changes = s.changes_since("").unwrap();
+        let changes = s.changes_since("", 0, None).unwrap();
         assert!(changes[before as usize..]
             .iter()
             .any(|c| c.kind == ChangeKind::Merged && c.into.as_deref() == Some(&joint.id)));
@@ -587,11 +540,11 @@ mod tests {
         let summary = run(&mut s, std::slice::from_ref(&new), 10);
         assert_eq!(summary.documents_updated, 1);
         assert_eq!(s.document_ids().unwrap(), ["v2"]);
-        let events = s.events(&Filter::default(), None).unwrap();
+        let events = s.events(&Filter::default(), &Page::default()).unwrap();
         assert_eq!(events, extract_events(&[new], lex()));
         assert_eq!(events[0].fatalities.map(|f| f.min), Some(5));
         let kinds: Vec<ChangeKind> = s
-            .changes_since("")
+            .changes_since("", 0, None)
             .unwrap()
             .iter()
             .map(|c| c.kind)
@@ -626,7 +579,7 @@ mod tests {
         let docs = examples();
         let (_dir, mut s) = store();
         run(&mut s, &docs, 100);
-        let events = s.events(&Filter::default(), None).unwrap();
+        let events = s.events(&Filter::default(), &Page::default()).unwrap();
         s.apply(Batch {
             extraction_fingerprint: Some("older lexicons".into()),
             ..Batch::default()
@@ -634,7 +587,10 @@ mod tests {
         .unwrap();
         let summary = run(&mut s, &[], 3);
         assert_eq!(summary.documents_reextracted, docs.len());
-        assert_eq!(s.events(&Filter::default(), None).unwrap(), events);
+        assert_eq!(
+            s.events(&Filter::default(), &Page::default()).unwrap(),
+            events
+        );
         assert_eq!(
             s.extraction_fingerprint().unwrap(),
             Some(extraction_fingerprint(lex()))

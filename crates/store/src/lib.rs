@@ -8,9 +8,11 @@
 pub mod filter;
 pub mod ingest;
 pub mod sqlite;
+#[cfg(test)]
+mod testing;
 pub mod time;
 
-pub use filter::{Filter, FilterError};
+pub use filter::{Filter, FilterError, FILTER_NAMES};
 pub use ingest::{ingest, IngestOptions, Summary};
 pub use sqlite::SqliteStore;
 
@@ -136,6 +138,87 @@ pub struct Counts {
     pub changes: u64,
 }
 
+/// The order of a list of events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Oldest first (unknown dates last), then id.
+    #[default]
+    Date,
+    /// Newest first (unknown dates last), then id descending.
+    DateDesc,
+    /// Fewest (minimum) fatalities first, unknown last.
+    Fatalities,
+    FatalitiesDesc,
+    /// Fewest reporting documents first.
+    Sources,
+    SourcesDesc,
+}
+
+impl Sort {
+    /// The names [`Sort::parse`] accepts.
+    pub const NAMES: [&'static str; 6] = [
+        "date",
+        "-date",
+        "fatalities",
+        "-fatalities",
+        "sources",
+        "-sources",
+    ];
+
+    pub fn parse(s: &str) -> Option<Sort> {
+        let sorts = [
+            Sort::Date,
+            Sort::DateDesc,
+            Sort::Fatalities,
+            Sort::FatalitiesDesc,
+            Sort::Sources,
+            Sort::SourcesDesc,
+        ];
+        Sort::NAMES.iter().position(|n| *n == s).map(|i| sorts[i])
+    }
+}
+
+/// Which slice of a filtered list of events to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Page {
+    pub sort: Sort,
+    /// At most this many; all when `None`.
+    pub limit: Option<u64>,
+    /// Skip this many first.
+    pub offset: u64,
+}
+
+/// One value of a breakdown and how many events have it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    pub key: String,
+    pub count: u64,
+}
+
+/// How many events have one event type and sub-event type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TypeTally {
+    pub event_type: String,
+    pub sub_event_type: String,
+    pub count: u64,
+}
+
+/// Counts of the events passing a filter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    pub total: u64,
+    /// Events whose date is unknown (not in `by_day`).
+    pub undated: u64,
+    /// By first possible day, in day order.
+    pub by_day: Vec<Tally>,
+    /// By `event_type` and `sub_event_type`, most first.
+    pub by_type: Vec<TypeTally>,
+    /// By ISO country code (events without a place are not counted), most first.
+    pub by_country: Vec<Tally>,
+    /// By canonical actor name, as actor1 or actor2, most first.
+    pub by_actor: Vec<Tally>,
+}
+
 /// A storage error, with what was being done.
 #[derive(Debug)]
 pub struct StoreError(pub String);
@@ -150,7 +233,7 @@ impl std::error::Error for StoreError {}
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
-/// The storage layer. Reads see the last committed state; [`Store::apply`] commits a batch
+/// The storage layer that ingest works on. Reads see the last committed state; [`Store::apply`] commits a batch
 /// atomically.
 pub trait Store {
     /// The [`ingest::extraction_fingerprint`] the stored mentions were extracted with, if any.
@@ -170,14 +253,40 @@ pub trait Store {
     fn events_of_documents(&self, docs: &[String]) -> Result<Vec<String>>;
     fn mentions_of_documents(&self, docs: &[String]) -> Result<Vec<StoredMentions>>;
     fn events_by_id(&self, ids: &[String]) -> Result<Vec<Event>>;
-    /// Events passing the filter, in date order (unknown dates last), then id; at most
-    /// `limit` of them when one is given.
-    fn events(&self, filter: &Filter, limit: Option<u64>) -> Result<Vec<Event>>;
-    /// How many events pass the filter.
-    fn count_events(&self, filter: &Filter) -> Result<u64>;
-    /// Changes after `since` (RFC 3339 UTC, as stored), in log order.
-    fn changes_since(&self, since: &str) -> Result<Vec<Change>>;
     fn counts(&self) -> Result<Counts>;
     /// Writes the batch in one transaction.
     fn apply(&mut self, batch: Batch) -> Result<()>;
+}
+
+/// The reads of the commands and the API over a store: lists, counts, search, the log.
+pub trait Queries: Store {
+    /// The page of the events passing the filter, as stored JSON (EVENTS.md).
+    fn events_json(&self, filter: &Filter, page: &Page) -> Result<Vec<String>>;
+    /// The page of the events passing the filter.
+    fn events(&self, filter: &Filter, page: &Page) -> Result<Vec<Event>> {
+        self.events_json(filter, page)?
+            .iter()
+            .map(|body| {
+                serde_json::from_str(body)
+                    .map_err(|e| StoreError(format!("a stored event does not parse: {e}")))
+            })
+            .collect()
+    }
+    /// How many events pass the filter.
+    fn count_events(&self, filter: &Filter) -> Result<u64>;
+    /// Counts of the events passing the filter by day, type, country and actor (the `top`
+    /// most frequent countries and actors).
+    fn stats(&self, filter: &Filter, top: usize) -> Result<Stats>;
+    /// `(event, responds_to)` links with either end in `ids`.
+    fn links_touching(&self, ids: &[String]) -> Result<Vec<(String, String)>>;
+    /// What the event with this id became when it is no longer stored: the last change
+    /// recorded for it.
+    fn last_change(&self, id: &str) -> Result<Option<Change>>;
+    /// Documents whose folded text (rasid_text::fold) contains `folded` (three characters
+    /// or more): how many, and the ids of the page `offset..offset + limit`, in id order.
+    fn search_documents(&self, folded: &str, limit: u64, offset: u64)
+        -> Result<(u64, Vec<String>)>;
+    /// Changes after `since` (RFC 3339 UTC, as stored) and after log position `after`, in
+    /// log order; at most `limit` when one is given.
+    fn changes_since(&self, since: &str, after: i64, limit: Option<u64>) -> Result<Vec<Change>>;
 }

@@ -2,15 +2,104 @@
 
 use crate::filter::SqlValue;
 use crate::{
-    Batch, Change, ChangeKind, Counts, DocumentMeta, Filter, Probe, Result, Store, StoreError,
-    StoredDocument, StoredMentions,
+    Batch, Change, ChangeKind, Counts, DocumentMeta, Filter, Page, Probe, Queries, Result, Sort,
+    Stats, Store, StoreError, StoredDocument, StoredMentions, Tally, TypeTally,
 };
 use rasid_merge::Event;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 
-/// Schema migrations in order: version, SQL.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("migrations/sqlite/0001_init.sql"))];
+/// A step of a migration that needs Rust code (the fold, JSON), run after its SQL.
+type Backfill = fn(&rusqlite::Transaction) -> rusqlite::Result<()>;
+
+/// Schema migrations in order: version, SQL, backfill.
+const MIGRATIONS: &[(i64, &str, Option<Backfill>)] = &[
+    (1, include_str!("migrations/sqlite/0001_init.sql"), None),
+    (
+        2,
+        include_str!("migrations/sqlite/0002_serve.sql"),
+        Some(backfill_serve),
+    ),
+];
+
+/// Fills what migration 2 added for the events and documents already stored: the actor
+/// names of each event and the search index of each document.
+fn backfill_serve(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
+    let mut events = tx.prepare("SELECT id, body FROM events")?;
+    let mut rows = events.query([])?;
+    while let Some(row) = rows.next()? {
+        let (id, body): (String, String) = (row.get(0)?, row.get(1)?);
+        let event: Event = serde_json::from_str(&body)
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+        insert_actor_keys(tx, &id, &event)?;
+    }
+    let mut docs = tx.prepare("SELECT rowid, text FROM documents")?;
+    let mut rows = docs.query([])?;
+    while let Some(row) = rows.next()? {
+        let (rowid, text): (i64, String) = (row.get(0)?, row.get(1)?);
+        index_document(tx, rowid, &text)?;
+    }
+    Ok(())
+}
+
+/// Every name the event's actors go by, lower case: each actor and its coalitions.
+fn actor_keys(e: &Event) -> Vec<String> {
+    let mut keys: Vec<String> = [&e.actor1, &e.actor2]
+        .into_iter()
+        .flatten()
+        .flat_map(|a| std::iter::once(&a.name).chain(&a.parents))
+        .map(|n| n.to_lowercase())
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+fn insert_actor_keys(tx: &rusqlite::Transaction, id: &str, e: &Event) -> rusqlite::Result<()> {
+    let mut insert =
+        tx.prepare_cached("INSERT INTO event_actors (actor, event_id) VALUES (?1, ?2)")?;
+    for key in actor_keys(e) {
+        insert.execute(params![key, id])?;
+    }
+    Ok(())
+}
+
+/// Adds a document's folded text to the search index under the document's row id.
+fn index_document(tx: &rusqlite::Transaction, rowid: i64, text: &str) -> rusqlite::Result<()> {
+    tx.prepare_cached("INSERT INTO documents_fts (rowid, folded) VALUES (?1, ?2)")?
+        .execute(params![rowid, rasid_text::fold(text).text])?;
+    Ok(())
+}
+
+/// Removes the document with this id from the search index, if it is stored.
+fn unindex_document(tx: &rusqlite::Transaction, id: &str) -> rusqlite::Result<Option<i64>> {
+    let rowid: Option<i64> = tx
+        .prepare_cached("SELECT rowid FROM documents WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    if let Some(rowid) = rowid {
+        tx.prepare_cached("DELETE FROM documents_fts WHERE rowid = ?1")?
+            .execute([rowid])?;
+    }
+    Ok(rowid)
+}
+
+/// An FTS5 query for the literal text `s`: one phrase, quotes doubled.
+fn fts_phrase(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+/// The `ORDER BY` of a sort (portable: `NULLS LAST` where the engines' defaults differ).
+fn order_by(sort: Sort) -> &'static str {
+    match sort {
+        Sort::Date => "date_start IS NULL, date_start, id",
+        Sort::DateDesc => "date_start DESC NULLS LAST, id DESC",
+        Sort::Fatalities => "fatalities_min IS NULL, fatalities_min, id",
+        Sort::FatalitiesDesc => "fatalities_min DESC NULLS LAST, id",
+        Sort::Sources => "n_sources, id",
+        Sort::SourcesDesc => "n_sources DESC, id",
+    }
+}
 
 /// The stored days of a mention whose act may lie on any day.
 const ANY_DAY: (&str, &str) = ("0000-01-01", "9999-12-31");
@@ -40,6 +129,44 @@ impl SqliteStore {
         };
         store.configure()?;
         store.migrate()?;
+        Ok(store)
+    }
+
+    /// Opens an existing store for reading only (many may read while one writes). The
+    /// schema must be the current one: open it with [`SqliteStore::open`] once to migrate.
+    pub fn open_read_only(path: &Path) -> Result<SqliteStore> {
+        use rusqlite::OpenFlags;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)
+            .map_err(fail(path, "cannot open the database"))?;
+        conn.set_prepared_statement_cache_capacity(64);
+        let store = SqliteStore {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store
+            .conn
+            .execute_batch("PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;")
+            .map_err(fail(path, "not a rasid database (or not SQLite)"))?;
+        store
+            .conn
+            .busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(fail(path, "cannot set the busy timeout"))?;
+        let version: i64 = store
+            .conn
+            .query_row(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(fail(path, "not a rasid database (no schema version)"))?;
+        let newest = MIGRATIONS.last().map_or(0, |m| m.0);
+        if version != newest {
+            return Err(StoreError(format!(
+                "{}: schema version {version}, this rasid reads version {newest}",
+                path.display()
+            )));
+        }
         Ok(store)
     }
 
@@ -84,12 +211,13 @@ impl SqliteStore {
                 path.display()
             )));
         }
-        for (version, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+        for (version, sql, backfill) in MIGRATIONS.iter().filter(|m| m.0 > current) {
             let tx = self
                 .conn
                 .transaction()
                 .map_err(fail(&path, "cannot start a migration"))?;
             tx.execute_batch(sql)
+                .and_then(|()| backfill.map_or(Ok(()), |b| b(&tx)))
                 .map_err(fail(&path, &format!("migration {version} failed")))?;
             tx.execute(
                 "INSERT INTO schema_migrations (version, applied) VALUES (?1, ?2)",
@@ -143,6 +271,83 @@ impl SqliteStore {
         Ok(out)
     }
 
+    /// Runs a query with bound values whose rows are one text column.
+    fn query_strings(&self, sql: &str, values: &[SqlValue], doing: &str) -> Result<Vec<String>> {
+        let params: Vec<rusqlite::types::Value> = values.iter().map(to_sql).collect();
+        self.conn
+            .prepare_cached(sql)
+            .and_then(|mut st| {
+                st.query_map(params_from_iter(params), |r| r.get::<_, String>(0))?
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .map_err(fail(&self.path, doing))
+    }
+
+    /// Runs a `SELECT COUNT(*)` with bound values.
+    fn query_count(&self, sql: &str, values: &[SqlValue]) -> Result<u64> {
+        let params: Vec<rusqlite::types::Value> = values.iter().map(to_sql).collect();
+        self.conn
+            .prepare_cached(sql)
+            .and_then(|mut st| st.query_row(params_from_iter(params), |r| r.get::<_, i64>(0)))
+            .map(|n| n as u64)
+            .map_err(fail(&self.path, "cannot count"))
+    }
+
+    /// Runs a query whose rows are `(key, count)`.
+    fn query_tallies(&self, sql: &str, values: &[SqlValue]) -> Result<Vec<Tally>> {
+        let params: Vec<rusqlite::types::Value> = values.iter().map(to_sql).collect();
+        self.conn
+            .prepare_cached(sql)
+            .and_then(|mut st| {
+                st.query_map(params_from_iter(params), |r| {
+                    Ok(Tally {
+                        key: r.get(0)?,
+                        count: r.get::<_, i64>(1)? as u64,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .map_err(fail(&self.path, "cannot count events"))
+    }
+
+    /// Runs a query whose rows are `(seq, at, kind, event_id, into_id)` of the change log.
+    fn query_changes(&self, sql: &str, values: &[SqlValue]) -> Result<Vec<Change>> {
+        let params: Vec<rusqlite::types::Value> = values.iter().map(to_sql).collect();
+        let rows = self
+            .conn
+            .prepare_cached(sql)
+            .and_then(|mut st| {
+                st.query_map(params_from_iter(params), |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, Option<String>>(4)?,
+                    ))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .map_err(fail(&self.path, "cannot read the change log"))?;
+        rows.into_iter()
+            .map(|(seq, at, kind, event, into)| {
+                let kind = ChangeKind::parse(&kind).ok_or_else(|| {
+                    StoreError(format!(
+                        "{}: unknown change kind {kind:?} in the log",
+                        self.path.display()
+                    ))
+                })?;
+                Ok(Change {
+                    seq,
+                    at,
+                    kind,
+                    event,
+                    into,
+                })
+            })
+            .collect()
+    }
+
     fn parse_event(&self, body: &str) -> Result<Event> {
         serde_json::from_str(body).map_err(|e| {
             StoreError(format!(
@@ -159,18 +364,6 @@ fn to_sql(v: &SqlValue) -> rusqlite::types::Value {
         SqlValue::Real(r) => rusqlite::types::Value::Real(*r),
         SqlValue::Int(i) => rusqlite::types::Value::Integer(*i),
     }
-}
-
-/// `|name|coalition|…|` of both actors, lower case, for the actor filter.
-fn actor_names(e: &Event) -> String {
-    let mut names = String::from("|");
-    for a in [&e.actor1, &e.actor2].into_iter().flatten() {
-        for n in std::iter::once(&a.name).chain(&a.parents) {
-            names.push_str(&n.to_lowercase());
-            names.push('|');
-        }
-    }
-    names
 }
 
 impl Store for SqliteStore {
@@ -332,78 +525,6 @@ impl Store for SqliteStore {
         Ok(events)
     }
 
-    fn events(&self, filter: &Filter, limit: Option<u64>) -> Result<Vec<Event>> {
-        let (cond, mut values) = filter.sql(|n| format!("?{n}"));
-        let limit = match limit {
-            Some(n) => {
-                values.push(SqlValue::Int(i64::try_from(n).unwrap_or(i64::MAX)));
-                format!(" LIMIT ?{}", values.len())
-            }
-            None => String::new(),
-        };
-        let sql = format!(
-            "SELECT body FROM events WHERE {cond} ORDER BY date_start IS NULL, date_start, id{limit}"
-        );
-        let values: Vec<rusqlite::types::Value> = values.iter().map(to_sql).collect();
-        let bodies = self
-            .conn
-            .prepare_cached(&sql)
-            .and_then(|mut st| {
-                st.query_map(params_from_iter(values), |r| r.get::<_, String>(0))?
-                    .collect::<rusqlite::Result<Vec<_>>>()
-            })
-            .map_err(fail(&self.path, "cannot read events"))?;
-        bodies.iter().map(|b| self.parse_event(b)).collect()
-    }
-
-    fn count_events(&self, filter: &Filter) -> Result<u64> {
-        let (cond, values) = filter.sql(|n| format!("?{n}"));
-        let values: Vec<rusqlite::types::Value> = values.iter().map(to_sql).collect();
-        self.conn
-            .prepare_cached(&format!("SELECT COUNT(*) FROM events WHERE {cond}"))
-            .and_then(|mut st| st.query_row(params_from_iter(values), |r| r.get::<_, i64>(0)))
-            .map(|n| n as u64)
-            .map_err(fail(&self.path, "cannot count events"))
-    }
-
-    fn changes_since(&self, since: &str) -> Result<Vec<Change>> {
-        let rows = self
-            .conn
-            .prepare_cached(
-                "SELECT seq, at, kind, event_id, into_id FROM changes WHERE at > ?1 ORDER BY seq",
-            )
-            .and_then(|mut st| {
-                st.query_map([since], |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, Option<String>>(4)?,
-                    ))
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()
-            })
-            .map_err(fail(&self.path, "cannot read the change log"))?;
-        rows.into_iter()
-            .map(|(seq, at, kind, event, into)| {
-                let kind = ChangeKind::parse(&kind).ok_or_else(|| {
-                    StoreError(format!(
-                        "{}: unknown change kind {kind:?} in the log",
-                        self.path.display()
-                    ))
-                })?;
-                Ok(Change {
-                    seq,
-                    at,
-                    kind,
-                    event,
-                    into,
-                })
-            })
-            .collect()
-    }
-
     fn counts(&self) -> Result<Counts> {
         let count = |table: &str| -> Result<u64> {
             self.conn
@@ -429,6 +550,7 @@ impl Store for SqliteStore {
             .map_err(fail(&path, "cannot start a transaction"))?;
         let run = |tx: &rusqlite::Transaction| -> rusqlite::Result<()> {
             for id in &batch.delete_documents {
+                unindex_document(tx, id)?;
                 tx.prepare_cached("DELETE FROM documents WHERE id = ?1")?
                     .execute([id])?;
                 tx.prepare_cached("DELETE FROM mentions WHERE doc_id = ?1")?
@@ -436,6 +558,7 @@ impl Store for SqliteStore {
             }
             for d in &batch.put_documents {
                 let m = &d.meta;
+                let stored = unindex_document(tx, &m.id)?;
                 tx.prepare_cached(
                     "INSERT INTO documents (id, url, outlet, published, ingested, content_hash, text)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
@@ -444,6 +567,12 @@ impl Store for SqliteStore {
                        content_hash = excluded.content_hash, text = excluded.text",
                 )?
                 .execute(params![m.id, m.url, m.outlet, m.published, m.ingested, m.content_hash, d.text])?;
+                // an update keeps the row (and row id) of the stored version
+                index_document(
+                    tx,
+                    stored.unwrap_or_else(|| tx.last_insert_rowid()),
+                    &d.text,
+                )?;
             }
             for dm in &batch.put_mentions {
                 tx.prepare_cached("DELETE FROM mentions WHERE doc_id = ?1")?
@@ -480,6 +609,7 @@ impl Store for SqliteStore {
                     "DELETE FROM events WHERE id = ?1",
                     "DELETE FROM sources WHERE event_id = ?1",
                     "DELETE FROM links WHERE event_id = ?1",
+                    "DELETE FROM event_actors WHERE event_id = ?1",
                 ] {
                     tx.prepare_cached(sql)?.execute([id])?;
                 }
@@ -498,13 +628,13 @@ impl Store for SqliteStore {
                 let loc = e.location.as_ref();
                 tx.prepare_cached(
                     "INSERT INTO events (id, date_start, date_end, event_type, sub_event_type, country, admin1,
-                       lat, lon, actor_names, fatalities_min, n_sources, updated, body)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                       lat, lon, actor1, actor2, fatalities_min, n_sources, updated, body)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
                      ON CONFLICT (id) DO UPDATE SET date_start = excluded.date_start,
                        date_end = excluded.date_end, event_type = excluded.event_type,
                        sub_event_type = excluded.sub_event_type, country = excluded.country,
                        admin1 = excluded.admin1, lat = excluded.lat, lon = excluded.lon,
-                       actor_names = excluded.actor_names, fatalities_min = excluded.fatalities_min,
+                       actor1 = excluded.actor1, actor2 = excluded.actor2, fatalities_min = excluded.fatalities_min,
                        n_sources = excluded.n_sources, updated = excluded.updated, body = excluded.body",
                 )?
                 .execute(params![
@@ -517,7 +647,8 @@ impl Store for SqliteStore {
                     loc.map(|l| &l.admin1),
                     loc.map(|l| l.lat),
                     loc.map(|l| l.lon),
-                    actor_names(e),
+                    e.actor1.as_ref().map(|a| &a.name),
+                    e.actor2.as_ref().map(|a| &a.name),
                     e.fatalities.map(|f| i64::from(f.min)),
                     e.docs.len() as i64,
                     now,
@@ -528,7 +659,10 @@ impl Store for SqliteStore {
                         .execute([&e.id])?;
                     tx.prepare_cached("DELETE FROM links WHERE event_id = ?1")?
                         .execute([&e.id])?;
+                    tx.prepare_cached("DELETE FROM event_actors WHERE event_id = ?1")?
+                        .execute([&e.id])?;
                 }
+                insert_actor_keys(tx, &e.id, e)?;
                 for s in &e.sources {
                     tx.prepare_cached(
                         "INSERT INTO sources (event_id, doc_id, claimant) VALUES (?1, ?2, ?3)
@@ -576,5 +710,314 @@ impl Store for SqliteStore {
             &path,
             "cannot commit a batch (nothing of it was stored)",
         ))
+    }
+}
+
+impl Queries for SqliteStore {
+    fn events_json(&self, filter: &Filter, page: &Page) -> Result<Vec<String>> {
+        let (cond, mut values) = filter.sql(|n| format!("?{n}"));
+        let mut slice = String::new();
+        if page.limit.is_some() || page.offset > 0 {
+            let limit = page
+                .limit
+                .map_or(i64::MAX, |n| i64::try_from(n).unwrap_or(i64::MAX));
+            values.push(SqlValue::Int(limit));
+            values.push(SqlValue::Int(
+                i64::try_from(page.offset).unwrap_or(i64::MAX),
+            ));
+            slice = format!(" LIMIT ?{} OFFSET ?{}", values.len() - 1, values.len());
+        }
+        let sql = format!(
+            "SELECT body FROM events WHERE {cond} ORDER BY {}{slice}",
+            order_by(page.sort)
+        );
+        self.query_strings(&sql, &values, "cannot read events")
+    }
+
+    fn count_events(&self, filter: &Filter) -> Result<u64> {
+        let (cond, values) = filter.sql(|n| format!("?{n}"));
+        self.query_count(
+            &format!("SELECT COUNT(*) FROM events WHERE {cond}"),
+            &values,
+        )
+    }
+
+    fn stats(&self, filter: &Filter, top: usize) -> Result<Stats> {
+        let (cond, mut values) = filter.sql(|n| format!("?{n}"));
+        let total = self.query_count(
+            &format!("SELECT COUNT(*) FROM events WHERE {cond}"),
+            &values,
+        )?;
+        let undated = self.query_count(
+            &format!("SELECT COUNT(*) FROM events WHERE {cond} AND date_start IS NULL"),
+            &values,
+        )?;
+        let by_day = self.query_tallies(
+            &format!(
+                "SELECT date_start, COUNT(*) FROM events WHERE {cond} AND date_start IS NOT NULL
+                 GROUP BY date_start ORDER BY date_start"
+            ),
+            &values,
+        )?;
+        let params: Vec<rusqlite::types::Value> = values.iter().map(to_sql).collect();
+        let by_type = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT event_type, sub_event_type, COUNT(*) FROM events WHERE {cond}
+                 GROUP BY event_type, sub_event_type ORDER BY 3 DESC, 1, 2"
+            ))
+            .and_then(|mut st| {
+                st.query_map(params_from_iter(params), |r| {
+                    Ok(TypeTally {
+                        event_type: r.get(0)?,
+                        sub_event_type: r.get(1)?,
+                        count: r.get::<_, i64>(2)? as u64,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .map_err(fail(&self.path, "cannot count events"))?;
+        values.push(SqlValue::Int(i64::try_from(top).unwrap_or(i64::MAX)));
+        let top_param = values.len();
+        let by_country = self.query_tallies(
+            &format!(
+                "SELECT country, COUNT(*) FROM events WHERE {cond} AND country IS NOT NULL
+                 GROUP BY country ORDER BY 2 DESC, 1 LIMIT ?{top_param}"
+            ),
+            &values,
+        )?;
+        let by_actor = self.query_tallies(
+            &format!(
+                "SELECT actor, COUNT(*) FROM (
+                   SELECT actor1 AS actor FROM events WHERE {cond}
+                   UNION ALL SELECT actor2 AS actor FROM events WHERE {cond}
+                 ) AS named WHERE actor IS NOT NULL
+                 GROUP BY actor ORDER BY 2 DESC, 1 LIMIT ?{top_param}"
+            ),
+            &values,
+        )?;
+        Ok(Stats {
+            total,
+            undated,
+            by_day,
+            by_type,
+            by_country,
+            by_actor,
+        })
+    }
+
+    fn links_touching(&self, ids: &[String]) -> Result<Vec<(String, String)>> {
+        let mut links = Vec::new();
+        for sql in [
+            "SELECT event_id, responds_to FROM links WHERE event_id = ?1",
+            "SELECT event_id, responds_to FROM links WHERE responds_to = ?1",
+        ] {
+            let mut st = self
+                .conn
+                .prepare_cached(sql)
+                .map_err(fail(&self.path, "cannot prepare a query"))?;
+            for id in ids {
+                let rows = st
+                    .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .and_then(|rows| rows.collect::<rusqlite::Result<Vec<(String, String)>>>())
+                    .map_err(fail(&self.path, "cannot read links"))?;
+                links.extend(rows);
+            }
+        }
+        links.sort_unstable();
+        links.dedup();
+        Ok(links)
+    }
+
+    fn last_change(&self, id: &str) -> Result<Option<Change>> {
+        let rows = self.query_changes(
+            "SELECT seq, at, kind, event_id, into_id FROM changes WHERE event_id = ?1
+             ORDER BY seq DESC LIMIT 1",
+            &[SqlValue::Text(id.to_string())],
+        )?;
+        Ok(rows.into_iter().next())
+    }
+
+    fn search_documents(
+        &self,
+        folded: &str,
+        limit: u64,
+        offset: u64,
+    ) -> Result<(u64, Vec<String>)> {
+        let matching = "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1";
+        let phrase = SqlValue::Text(fts_phrase(folded));
+        let total = self.query_count(
+            &format!("SELECT COUNT(*) FROM documents WHERE rowid IN ({matching})"),
+            std::slice::from_ref(&phrase),
+        )?;
+        let ids = self.query_strings(
+            &format!("SELECT id FROM documents WHERE rowid IN ({matching}) ORDER BY id LIMIT ?2 OFFSET ?3"),
+            &[
+                phrase,
+                SqlValue::Int(i64::try_from(limit).unwrap_or(i64::MAX)),
+                SqlValue::Int(i64::try_from(offset).unwrap_or(i64::MAX)),
+            ],
+            "cannot search documents",
+        )?;
+        Ok((total, ids))
+    }
+
+    fn changes_since(&self, since: &str, after: i64, limit: Option<u64>) -> Result<Vec<Change>> {
+        let mut values = vec![SqlValue::Text(since.to_string()), SqlValue::Int(after)];
+        let mut sql = String::from(
+            "SELECT seq, at, kind, event_id, into_id FROM changes WHERE at > ?1 AND seq > ?2 ORDER BY seq",
+        );
+        if let Some(n) = limit {
+            values.push(SqlValue::Int(i64::try_from(n).unwrap_or(i64::MAX)));
+            sql.push_str(" LIMIT ?3");
+        }
+        self.query_changes(&sql, &values)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{examples, lex, run, store};
+    use rasid_merge::extract_events;
+
+    fn ids(events: &[String]) -> Vec<String> {
+        events
+            .iter()
+            .map(|b| serde_json::from_str::<Event>(b).unwrap().id)
+            .collect()
+    }
+
+    #[test]
+    fn pages_of_a_sort_cover_the_list_once() {
+        let (_dir, mut s) = store();
+        run(&mut s, &examples(), 50);
+        let all = Filter::default();
+        for sort in Sort::NAMES.map(|n| Sort::parse(n).unwrap()) {
+            let whole = ids(&s
+                .events_json(
+                    &all,
+                    &Page {
+                        sort,
+                        ..Page::default()
+                    },
+                )
+                .unwrap());
+            let mut paged = Vec::new();
+            for offset in (0..whole.len() as u64 + 2).step_by(2) {
+                let page = Page {
+                    sort,
+                    limit: Some(2),
+                    offset,
+                };
+                paged.extend(ids(&s.events_json(&all, &page).unwrap()));
+            }
+            assert_eq!(paged, whole, "{sort:?}");
+        }
+        let newest = s
+            .events(
+                &all,
+                &Page {
+                    sort: Sort::DateDesc,
+                    ..Page::default()
+                },
+            )
+            .unwrap();
+        let starts: Vec<_> = newest.iter().filter_map(|e| e.date.start.clone()).collect();
+        assert!(starts.windows(2).all(|w| w[0] >= w[1]), "{starts:?}");
+        assert!(newest.last().unwrap().date.start.is_none() || starts.len() == newest.len());
+    }
+
+    #[test]
+    fn stats_add_up_to_the_total() {
+        let (_dir, mut s) = store();
+        run(&mut s, &examples(), 50);
+        let stats = s.stats(&Filter::default(), 50).unwrap();
+        let events = s.events(&Filter::default(), &Page::default()).unwrap();
+        assert_eq!(stats.total, events.len() as u64);
+        let dated: u64 = stats.by_day.iter().map(|t| t.count).sum();
+        assert_eq!(dated + stats.undated, stats.total);
+        assert_eq!(
+            stats.by_type.iter().map(|t| t.count).sum::<u64>(),
+            stats.total
+        );
+        let with_actor1 = events.iter().filter(|e| e.actor1.is_some()).count() as u64;
+        let with_actor2 = events.iter().filter(|e| e.actor2.is_some()).count() as u64;
+        let named: u64 = stats.by_actor.iter().map(|t| t.count).sum();
+        assert_eq!(named, with_actor1 + with_actor2);
+        // the actor filter counts the events of an actor, as actor1, actor2 or coalition
+        let first = &stats.by_actor[0];
+        let mut by_actor = Filter::default();
+        by_actor.set("actor", &first.key).unwrap();
+        assert!(s.count_events(&by_actor).unwrap() >= first.count.min(1));
+    }
+
+    #[test]
+    fn links_and_search() {
+        let (_dir, mut s) = store();
+        let docs = examples();
+        run(&mut s, &docs, 50);
+        let events = s.events(&Filter::default(), &Page::default()).unwrap();
+        let answering: Vec<&Event> = events
+            .iter()
+            .filter(|e| !e.responds_to.is_empty())
+            .collect();
+        assert!(!answering.is_empty(), "the examples have a retaliation");
+        for e in answering {
+            let links = s
+                .links_touching(std::slice::from_ref(&e.responds_to[0]))
+                .unwrap();
+            assert!(links.contains(&(e.id.clone(), e.responds_to[0].clone())));
+        }
+        // a folded query without hamza finds text written with it, inside longer words
+        let with_hamza = docs.iter().filter(|d| d.text.contains("الأسد")).count() as u64;
+        assert!(with_hamza > 0);
+        let (total, found) = s.search_documents("الاسد", 100, 0).unwrap();
+        assert!(total >= with_hamza, "{total} < {with_hamza}");
+        assert_eq!(found.len() as u64, total);
+        // FTS syntax in a query is text, not syntax
+        assert_eq!(s.search_documents("\" OR * NEAR(", 10, 0).unwrap().0, 0);
+    }
+
+    #[test]
+    fn a_version_1_store_is_migrated_with_its_events_and_documents() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.db");
+        let docs = examples();
+        let events = extract_events(&docs, lex());
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0].1).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied TEXT NOT NULL);
+                 INSERT INTO schema_migrations VALUES (1, '2026-01-01T00:00:00.000000Z');",
+            )
+            .unwrap();
+            for d in &docs {
+                conn.execute(
+                    "INSERT INTO documents (id, ingested, content_hash, text) VALUES (?1, '', '', ?2)",
+                    params![d.id, d.text],
+                )
+                .unwrap();
+            }
+            for e in &events {
+                conn.execute(
+                    "INSERT INTO events (id, event_type, sub_event_type, actor_names, n_sources, updated, body)
+                     VALUES (?1, ?2, ?3, '', 1, '', ?4)",
+                    params![e.id, e.event_type, e.sub_event_type, serde_json::to_string(e).unwrap()],
+                )
+                .unwrap();
+            }
+        }
+        let s = SqliteStore::open(&path).unwrap();
+        let e = events.iter().find(|e| e.actor1.is_some()).unwrap();
+        let name = &e.actor1.as_ref().unwrap().name;
+        let mut filter = Filter::default();
+        filter.set("actor", name).unwrap();
+        let found = s.events(&filter, &Page::default()).unwrap();
+        assert!(found.iter().any(|f| f.id == e.id));
+        let stats = s.stats(&Filter::default(), 10).unwrap();
+        assert!(stats.by_actor.iter().any(|t| &t.key == name));
+        assert!(s.search_documents("الاسد", 10, 0).unwrap().0 > 0);
     }
 }

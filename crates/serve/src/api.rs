@@ -1,0 +1,517 @@
+//! The JSON endpoints under `/api` (documented in `openapi.json`).
+
+use crate::error::ApiError;
+use crate::params::Params;
+use crate::state::App;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use rasid_extraction::Document;
+use rasid_merge::Event;
+use rasid_store::{
+    ingest, ChangeKind, DocumentMeta, IngestOptions, Page, Queries, Sort, SqliteStore, Store,
+};
+use rasid_text::Day;
+use serde::Serialize;
+use serde_json::value::RawValue;
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+type AppState = State<Arc<App>>;
+
+/// Most events in one page of `/api/events`.
+pub const MAX_PAGE: u64 = 500;
+/// Deepest offset: past it, narrow the filters instead.
+pub const MAX_OFFSET: u64 = 100_000;
+/// Most events in one retaliation chain.
+const MAX_CHAIN: usize = 500;
+/// Most documents in one page of search results.
+const MAX_SEARCH_PAGE: u64 = 100;
+/// Most matches listed per document found.
+const MATCHES_PER_DOCUMENT: usize = 50;
+/// Characters of context on each side of the first search match.
+const SNIPPET_CONTEXT: usize = 80;
+/// Longest search query, in characters.
+const MAX_QUERY_CHARS: usize = 200;
+/// Most changes in one page of the log.
+const MAX_CHANGES: u64 = 10_000;
+/// Most documents in one POST.
+const MAX_POSTED_DOCUMENTS: usize = 1_000;
+/// How many values `/api/stats` lists per country and per actor.
+const STATS_TOP: usize = 100;
+/// Longest id accepted in a path.
+const MAX_ID_CHARS: usize = 300;
+
+fn check_id(id: &str) -> Result<(), ApiError> {
+    if id.is_empty() || id.chars().count() > MAX_ID_CHARS {
+        return Err(ApiError::bad_request(format!(
+            "ids have 1 to {MAX_ID_CHARS} characters"
+        )));
+    }
+    Ok(())
+}
+
+fn raw(body: String) -> Result<Box<RawValue>, ApiError> {
+    RawValue::from_string(body).map_err(|e| ApiError::internal(format!("a stored event: {e}")))
+}
+
+#[derive(Serialize)]
+struct EventPage {
+    total: u64,
+    limit: u64,
+    offset: u64,
+    sort: &'static str,
+    events: Vec<Box<RawValue>>,
+}
+
+/// `GET /api/events`: the events passing the filters, a page at a time.
+pub async fn events(State(app): AppState, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
+    let params = Params::parse(q.as_deref(), true, &["limit", "offset", "sort"])?;
+    let filter = params.filter()?;
+    let limit = params.number("limit", 100, 1..=MAX_PAGE)?;
+    let offset = params.number("offset", 0, 0..=MAX_OFFSET)?;
+    let sort_name = params.get("sort").unwrap_or("-date");
+    let sort = Sort::parse(sort_name).ok_or_else(|| {
+        ApiError::bad_request(format!(
+            "sort: expected one of {}, got {sort_name:?}",
+            Sort::NAMES.join(", ")
+        ))
+    })?;
+    let sort_name = Sort::NAMES[Sort::NAMES
+        .iter()
+        .position(|n| *n == sort_name)
+        .unwrap_or(1)];
+    let page = Page {
+        sort,
+        limit: Some(limit),
+        offset,
+    };
+    let (total, bodies) = app
+        .read(move |s| Ok((s.count_events(&filter)?, s.events_json(&filter, &page)?)))
+        .await?;
+    let events = bodies.into_iter().map(raw).collect::<Result<_, _>>()?;
+    Ok(Json(EventPage {
+        total,
+        limit,
+        offset,
+        sort: sort_name,
+        events,
+    })
+    .into_response())
+}
+
+/// Why an event id is not stored: it was merged into another, or deleted, or never was.
+fn gone(store: &SqliteStore, id: &str) -> Result<ApiError, ApiError> {
+    Ok(match store.last_change(id)? {
+        Some(c) if c.kind == ChangeKind::Merged => ApiError::not_found(format!(
+            "event {id:?} was merged into {:?} at {}",
+            c.into.unwrap_or_default(),
+            c.at
+        )),
+        Some(c) if c.kind == ChangeKind::Deleted => {
+            ApiError::not_found(format!("event {id:?} was deleted at {}", c.at))
+        }
+        _ => ApiError::not_found(format!("no event {id:?}")),
+    })
+}
+
+#[derive(Serialize)]
+struct DocumentInfo {
+    id: String,
+    url: Option<String>,
+    outlet: Option<String>,
+    published: Option<String>,
+    ingested: String,
+}
+
+impl From<DocumentMeta> for DocumentInfo {
+    fn from(m: DocumentMeta) -> DocumentInfo {
+        DocumentInfo {
+            id: m.id,
+            url: m.url,
+            outlet: m.outlet,
+            published: m.published,
+            ingested: m.ingested,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct EventDetail {
+    event: Event,
+    documents: Vec<DocumentInfo>,
+    /// The events this one answers.
+    responds_to: Vec<Event>,
+    /// The events that answer this one.
+    answered_by: Vec<Event>,
+}
+
+/// `GET /api/events/{id}`: the event with its documents and linked events.
+pub async fn event(State(app): AppState, Path(id): Path<String>) -> Result<Response, ApiError> {
+    check_id(&id)?;
+    let detail = app
+        .read(move |s| {
+            let Some(event) = s.events_by_id(std::slice::from_ref(&id))?.pop() else {
+                return Err(gone(s, &id)?);
+            };
+            let documents = s
+                .documents_meta(&event.docs)?
+                .into_iter()
+                .map(DocumentInfo::from)
+                .collect();
+            let responds_to = s.events_by_id(&event.responds_to)?;
+            let answering: Vec<String> = s
+                .links_touching(std::slice::from_ref(&id))?
+                .into_iter()
+                .filter(|(_, target)| *target == id)
+                .map(|(from, _)| from)
+                .collect();
+            let answered_by = s.events_by_id(&answering)?;
+            Ok(EventDetail {
+                event,
+                documents,
+                responds_to,
+                answered_by,
+            })
+        })
+        .await?;
+    Ok(Json(detail).into_response())
+}
+
+#[derive(Serialize)]
+struct Span {
+    event: String,
+    field: String,
+    start: usize,
+    end: usize,
+}
+
+#[derive(Serialize)]
+struct StoredText {
+    #[serde(flatten)]
+    meta: DocumentInfo,
+    content_hash: String,
+    text: String,
+}
+
+/// `GET /api/documents/{id}`: the original text and every evidence span found in it.
+pub async fn document(State(app): AppState, Path(id): Path<String>) -> Result<Response, ApiError> {
+    check_id(&id)?;
+    let body = app
+        .read(move |s| {
+            let Some(doc) = s.document(&id)? else {
+                return Err(ApiError::not_found(format!("no document {id:?}")));
+            };
+            let events = s.events_by_id(&s.events_of_documents(std::slice::from_ref(&id))?)?;
+            let mut spans: Vec<Span> = events
+                .iter()
+                .flat_map(|e| {
+                    e.evidence.iter().filter(|v| v.doc == id).map(|v| Span {
+                        event: e.id.clone(),
+                        field: v.field.clone(),
+                        start: v.start,
+                        end: v.end,
+                    })
+                })
+                .collect();
+            spans.sort_by(|a, b| (a.start, a.end, &a.event).cmp(&(b.start, b.end, &b.event)));
+            let content_hash = doc.meta.content_hash.clone();
+            Ok(json!({
+                "document": StoredText { meta: doc.meta.into(), content_hash, text: doc.text },
+                "spans": spans,
+            }))
+        })
+        .await?;
+    Ok(Json(body).into_response())
+}
+
+/// Oldest first, unknown dates last, then id.
+fn time_order(a: &Event, b: &Event) -> std::cmp::Ordering {
+    let key = |e: &Event| (e.date.start.is_none(), e.date.start.clone(), e.id.clone());
+    key(a).cmp(&key(b))
+}
+
+/// `GET /api/chains/{id}`: the events linked to this one by `responds_to`, either way and
+/// transitively, in time order.
+pub async fn chain(State(app): AppState, Path(id): Path<String>) -> Result<Response, ApiError> {
+    check_id(&id)?;
+    let body = app
+        .read(move |s| {
+            if s.events_by_id(std::slice::from_ref(&id))?.is_empty() {
+                return Err(gone(s, &id)?);
+            }
+            let mut members: BTreeSet<String> = BTreeSet::from([id.clone()]);
+            let mut links: BTreeSet<(String, String)> = BTreeSet::new();
+            let mut frontier = vec![id.clone()];
+            while !frontier.is_empty() && members.len() < MAX_CHAIN {
+                let mut next = Vec::new();
+                for (from, to) in s.links_touching(&frontier)? {
+                    for end in [&from, &to] {
+                        if members.len() < MAX_CHAIN && members.insert(end.clone()) {
+                            next.push(end.clone());
+                        }
+                    }
+                    links.insert((from, to));
+                }
+                frontier = next;
+            }
+            let mut events = s.events_by_id(&members.iter().cloned().collect::<Vec<_>>())?;
+            events.sort_by(time_order);
+            // a link to an event no longer stored has nothing to draw
+            let stored: BTreeSet<&str> = events.iter().map(|e| e.id.as_str()).collect();
+            let links: Vec<Value> = links
+                .iter()
+                .filter(|(f, t)| stored.contains(f.as_str()) && stored.contains(t.as_str()))
+                .map(|(from, to)| json!({ "from": from, "to": to }))
+                .collect();
+            Ok(json!({ "events": events, "links": links, "truncated": members.len() >= MAX_CHAIN }))
+        })
+        .await?;
+    Ok(Json(body).into_response())
+}
+
+/// `GET /api/stats`: counts of the filtered events by day, type, country and actor.
+pub async fn stats(State(app): AppState, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
+    let filter = Params::parse(q.as_deref(), true, &[])?.filter()?;
+    let stats = app.read(move |s| Ok(s.stats(&filter, STATS_TOP)?)).await?;
+    let tallies = |name: &str, list: &[rasid_store::Tally]| -> Vec<Value> {
+        list.iter()
+            .map(|t| json!({ name: t.key, "count": t.count }))
+            .collect()
+    };
+    Ok(Json(json!({
+        "total": stats.total,
+        "undated": stats.undated,
+        "by_day": tallies("day", &stats.by_day),
+        "by_type": stats.by_type,
+        "by_country": tallies("country", &stats.by_country),
+        "by_actor": tallies("actor", &stats.by_actor),
+    }))
+    .into_response())
+}
+
+/// Where the folded `query` occurs in `text`: character ranges of the original text.
+fn find_matches(text: &str, query: &str) -> Vec<(usize, usize)> {
+    let folded = rasid_text::fold(text);
+    folded
+        .text
+        .match_indices(query)
+        .take(MATCHES_PER_DOCUMENT)
+        .map(|(at, m)| folded.original_span(at, at + m.len()))
+        .collect()
+}
+
+/// `GET /api/search?q=`: documents whose text contains the query, compared folded
+/// (without diacritics, hamza forms or tatweel), with where it occurs.
+pub async fn search(State(app): AppState, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
+    let params = Params::parse(q.as_deref(), false, &["q", "limit", "offset"])?;
+    let query = params.get("q").unwrap_or("");
+    if query.chars().count() > MAX_QUERY_CHARS {
+        return Err(ApiError::bad_request(format!(
+            "q: at most {MAX_QUERY_CHARS} characters"
+        )));
+    }
+    let folded = rasid_text::fold_str(query);
+    if folded.chars().count() < 3 {
+        return Err(ApiError::bad_request(
+            "q: give at least three letters to search for",
+        ));
+    }
+    let limit = params.number("limit", 20, 1..=MAX_SEARCH_PAGE)?;
+    let offset = params.number("offset", 0, 0..=MAX_OFFSET)?;
+    let query = query.to_string();
+    let body = app
+        .read(move |s| {
+            let (total, ids) = s.search_documents(&folded, limit, offset)?;
+            let mut found = Vec::new();
+            for id in ids {
+                let Some(doc) = s.document(&id)? else { continue };
+                let matches = find_matches(&doc.text, &folded);
+                let chars: Vec<char> = doc.text.chars().collect();
+                let (first, first_end) = matches.first().copied().unwrap_or((0, 0));
+                let from = first.saturating_sub(SNIPPET_CONTEXT);
+                let to = (first_end + SNIPPET_CONTEXT).min(chars.len());
+                let snippet: String = chars[from..to].iter().collect();
+                let matches: Vec<Value> = matches
+                    .iter()
+                    .map(|(start, end)| json!({ "start": start, "end": end }))
+                    .collect();
+                let meta = DocumentInfo::from(doc.meta);
+                found.push(json!({
+                    "id": meta.id, "url": meta.url, "outlet": meta.outlet,
+                    "published": meta.published, "matches": matches,
+                    "snippet": { "text": snippet, "start": from },
+                }));
+            }
+            Ok(json!({ "query": query, "folded": folded, "total": total, "limit": limit, "offset": offset, "documents": found }))
+        })
+        .await?;
+    Ok(Json(body).into_response())
+}
+
+/// `GET /api/changes?since=`: the change log, a page at a time, for syncing copies.
+pub async fn changes(State(app): AppState, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
+    let params = Params::parse(q.as_deref(), false, &["since", "after", "limit"])?;
+    let since = match params.get("since") {
+        Some(s) => rasid_store::time::parse_since(s)
+            .map_err(|e| ApiError::bad_request(format!("since: {e}")))?,
+        None => String::new(),
+    };
+    let after = params.number("after", 0, 0..=i64::MAX as u64)? as i64;
+    let limit = params.number("limit", 1_000, 1..=MAX_CHANGES)?;
+    let changes = app
+        .read(move |s| Ok(s.changes_since(&since, after, Some(limit))?))
+        .await?;
+    // a full page may have more after it: the client asks again with after = next_after
+    let next_after = (changes.len() as u64 == limit).then(|| changes.last().map(|c| c.seq));
+    Ok(Json(json!({ "changes": changes, "next_after": next_after.flatten() })).into_response())
+}
+
+/// Whether the request carries the configured token.
+fn authorised(app: &App, headers: &HeaderMap) -> Result<(), ApiError> {
+    let Some(token) = &app.token else {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "this server is read-only; start `rasid serve` with --token-file to accept documents",
+        ));
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    match given {
+        None => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "send the token as `Authorization: Bearer TOKEN`",
+        )),
+        Some(g) if !same_secret(g.trim().as_bytes(), token.as_bytes()) => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "the token is not the one this server was started with",
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
+/// Compares secrets in time independent of where they differ.
+fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// One posted document, checked field by field.
+fn posted_document(value: Value, at: usize) -> Result<Document, ApiError> {
+    let bad = |what: String| ApiError::bad_request(format!("document {at}: {what}"));
+    let Value::Object(mut record) = value else {
+        return Err(bad("expected a JSON object".into()));
+    };
+    let mut string = |name: &str, required: bool| -> Result<Option<String>, ApiError> {
+        match record.remove(name) {
+            None | Some(Value::Null) if required => Err(bad(format!("{name:?} is missing"))),
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if s.trim().is_empty() && required => {
+                Err(bad(format!("{name:?} is empty")))
+            }
+            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(_) => Err(bad(format!("{name:?} must be a string"))),
+        }
+    };
+    let id = string("id", true)?.unwrap_or_default();
+    let text = string("text", true)?.unwrap_or_default();
+    let url = string("url", false)?;
+    let outlet = string("outlet", false)?;
+    let published = match string("published", false)? {
+        None => None,
+        Some(s) => Some(Day::parse_iso(s.trim()).ok_or_else(|| {
+            bad(format!(
+                "\"published\": expected a day as YYYY-MM-DD, got {s:?}"
+            ))
+        })?),
+    };
+    if let Some(name) = record.keys().next() {
+        return Err(bad(format!(
+            "unknown field {name:?}; documents have id, text, url, outlet, published"
+        )));
+    }
+    if id.chars().count() > MAX_ID_CHARS {
+        return Err(bad(format!(
+            "\"id\" has more than {MAX_ID_CHARS} characters"
+        )));
+    }
+    Ok(Document {
+        id,
+        text,
+        url,
+        outlet,
+        published,
+    })
+}
+
+/// `POST /api/documents`: stores and extracts documents (one JSON object or an array),
+/// merging their events into the store. Needs the bearer token.
+pub async fn post_documents(
+    State(app): AppState,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    authorised(&app, &headers)?;
+    let body = body.map_err(|e| ApiError::new(e.status(), e.body_text()))?;
+    let value: Value = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::bad_request(format!("the body is not valid JSON: {e}")))?;
+    let values = match value {
+        Value::Array(items) => items,
+        other => vec![other],
+    };
+    if values.is_empty() || values.len() > MAX_POSTED_DOCUMENTS {
+        return Err(ApiError::bad_request(format!(
+            "send 1 to {MAX_POSTED_DOCUMENTS} documents"
+        )));
+    }
+    let docs = values
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| posted_document(v, i))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut seen = BTreeSet::new();
+    if let Some(d) = docs.iter().find(|d| !seen.insert(d.id.as_str())) {
+        return Err(ApiError::bad_request(format!(
+            "document id {:?} is given more than once",
+            d.id
+        )));
+    }
+    let (arabic, other): (Vec<Document>, Vec<Document>) = docs
+        .into_iter()
+        .partition(|d| rasid_sources::is_arabic(&d.text));
+    let skipped: Vec<Value> = other
+        .iter()
+        .map(|d| json!({ "id": d.id, "reason": "not_arabic" }))
+        .collect();
+    let summary = app
+        .write(move |w| {
+            let options = IngestOptions { batch_size: 500 };
+            Ok(ingest(
+                &mut w.store,
+                &w.lexicons,
+                &arabic,
+                &options,
+                &mut |_| {},
+            )?)
+        })
+        .await
+        // a token always comes with a writer
+        .ok_or_else(|| ApiError::internal("the store was opened read-only"))??;
+    Ok(Json(json!({ "summary": summary, "skipped": skipped })).into_response())
+}
+
+/// Anything else under `/api`.
+pub async fn unknown_endpoint() -> ApiError {
+    ApiError::not_found("no such endpoint; the API is described at /api/openapi.json")
+}
+
+/// `GET /api/openapi.json`.
+pub async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], crate::OPENAPI).into_response()
+}

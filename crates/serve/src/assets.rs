@@ -1,0 +1,65 @@
+//! The observatory page, embedded in the binary: HTML, script, style and the borders of
+//! the region (see `web/README.md`).
+
+use axum::extract::Path;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+/// `(name, content type, bytes)` of the files under `/assets/`.
+const ASSETS: [(&str, &str, &[u8]); 3] = [
+    (
+        "app.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../web/app.js"),
+    ),
+    (
+        "app.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../web/app.css"),
+    ),
+    (
+        "borders.json",
+        "application/json",
+        include_bytes!("../web/borders.json"),
+    ),
+];
+
+const INDEX: &[u8] = include_bytes!("../web/index.html");
+
+/// A validator that changes whenever the file does (the binary is the version).
+fn etag(bytes: &[u8]) -> String {
+    format!("\"{:016x}\"", rasid_text::hash::fnv1a(bytes))
+}
+
+fn file(content_type: &'static str, bytes: &'static [u8], headers: &HeaderMap) -> Response {
+    let tag = etag(bytes);
+    let cached = headers
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|v| v.as_bytes() == tag.as_bytes());
+    let common = [
+        (header::ETAG, tag),
+        (header::CACHE_CONTROL, "no-cache".to_string()),
+    ];
+    if cached {
+        return (StatusCode::NOT_MODIFIED, common).into_response();
+    }
+    (
+        common,
+        [(header::CONTENT_TYPE, content_type.to_string())],
+        bytes,
+    )
+        .into_response()
+}
+
+/// `GET /`.
+pub async fn index(headers: HeaderMap) -> Response {
+    file("text/html; charset=utf-8", INDEX, &headers)
+}
+
+/// `GET /assets/{name}`.
+pub async fn asset(Path(name): Path<String>, headers: HeaderMap) -> Response {
+    match ASSETS.iter().find(|(n, _, _)| *n == name) {
+        Some((_, content_type, bytes)) => file(content_type, bytes, &headers),
+        None => (StatusCode::NOT_FOUND, "no such file").into_response(),
+    }
+}

@@ -1,0 +1,124 @@
+//! API/web stage of rasid: `rasid serve`, an HTTP API over a store (JSON, described by the
+//! OpenAPI document at `/api/openapi.json`) and the observatory page at `/`, embedded in
+//! the binary and working without any network.
+//!
+//! Read-only unless a token is configured; every query value is checked and bound as a
+//! SQL parameter; every response carries a Content-Security-Policy that keeps the page to
+//! its own origin; CORS headers only for a configured origin.
+
+mod api;
+mod assets;
+mod error;
+mod params;
+mod state;
+
+pub use state::{App, Config, MIN_TOKEN_LEN};
+
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use std::future::Future;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// The OpenAPI 3 description of the API.
+pub const OPENAPI: &str = include_str!("../openapi.json");
+
+/// Largest body `POST /api/documents` reads.
+const MAX_BODY: usize = 64 * 1024 * 1024;
+
+/// Every route of the server.
+pub fn router(app: Arc<App>) -> Router {
+    let api = Router::new()
+        .route("/events", get(api::events))
+        .route("/events/{id}", get(api::event))
+        .route(
+            "/documents",
+            axum::routing::post(api::post_documents).layer(DefaultBodyLimit::max(MAX_BODY)),
+        )
+        .route("/documents/{id}", get(api::document))
+        .route("/chains/{id}", get(api::chain))
+        .route("/stats", get(api::stats))
+        .route("/search", get(api::search))
+        .route("/changes", get(api::changes))
+        .route("/openapi.json", get(api::openapi))
+        .fallback(api::unknown_endpoint)
+        .method_not_allowed_fallback(method_not_allowed);
+    Router::new()
+        .route("/", get(assets::index))
+        .route("/assets/{name}", get(assets::asset))
+        .nest("/api", api)
+        .layer(middleware::from_fn_with_state(Arc::clone(&app), headers))
+        .with_state(app)
+}
+
+async fn method_not_allowed() -> Response {
+    error::ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method not allowed here; see /api/openapi.json",
+    )
+    .into_response()
+}
+
+/// Security headers on every response; CORS for the configured origin only.
+async fn headers(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    let cors = app
+        .cors_origin
+        .as_deref()
+        .filter(|_| request.uri().path().starts_with("/api/"))
+        .and_then(|o| HeaderValue::from_str(o).ok());
+    let preflight = request.method() == Method::OPTIONS && cors.is_some();
+    let mut response = if preflight {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        next.run(request).await
+    };
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+        ),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    if let Some(origin) = cors {
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        h.insert(header::VARY, HeaderValue::from_static("Origin"));
+        if preflight {
+            h.insert(
+                header::ACCESS_CONTROL_ALLOW_METHODS,
+                HeaderValue::from_static("GET, POST"),
+            );
+            h.insert(
+                header::ACCESS_CONTROL_ALLOW_HEADERS,
+                HeaderValue::from_static("authorization, content-type"),
+            );
+            h.insert(
+                header::ACCESS_CONTROL_MAX_AGE,
+                HeaderValue::from_static("600"),
+            );
+        }
+    }
+    response
+}
+
+/// Serves until `shutdown` completes, then finishes the requests under way.
+pub async fn serve(
+    listener: TcpListener,
+    app: Arc<App>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(app))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,137 @@
+//! What the server holds: the store's readers, the writer (only when a token is
+//! configured), the token and the CORS origin.
+
+use crate::error::ApiError;
+use rasid_lexicons::Lexicons;
+use rasid_store::SqliteStore;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use tokio::sync::Semaphore;
+
+/// How `rasid serve` is set up.
+pub struct Config {
+    pub db: PathBuf,
+    /// The bearer token `POST /api/documents` needs; without one the server is read-only.
+    pub token: Option<String>,
+    /// The one origin allowed to call the API from another site; without one, no CORS.
+    pub cors_origin: Option<String>,
+    /// The lexicons new documents are extracted with (used only with a token).
+    pub lexicons: Option<Lexicons>,
+}
+
+/// The store's writer and what ingest needs.
+pub struct Writer {
+    pub store: SqliteStore,
+    pub lexicons: Lexicons,
+}
+
+pub struct App {
+    path: PathBuf,
+    /// Idle read-only connections, reused across requests.
+    readers: Mutex<Vec<SqliteStore>>,
+    /// At most this many queries run at once (one connection each).
+    reading: Semaphore,
+    writer: Option<Mutex<Writer>>,
+    pub token: Option<String>,
+    pub cors_origin: Option<String>,
+}
+
+/// Queries running at once: enough to keep both cores and the disk busy, few enough that
+/// a burst waits instead of opening a connection per request.
+const READERS: usize = 8;
+
+/// The shortest token accepted: shorter ones are guessable.
+pub const MIN_TOKEN_LEN: usize = 16;
+
+impl App {
+    /// Opens the store (migrating it to the current schema) and checks the configuration.
+    pub fn open(config: Config) -> Result<App, String> {
+        let path = config.db;
+        if !path.exists() {
+            return Err(format!(
+                "{}: no such store; create it with `rasid ingest --db {} INPUT...`",
+                path.display(),
+                path.display()
+            ));
+        }
+        let store = SqliteStore::open(&path).map_err(|e| e.to_string())?;
+        let writer = match config.token {
+            Some(ref token) => {
+                if token.chars().count() < MIN_TOKEN_LEN {
+                    return Err(format!(
+                        "the token must have at least {MIN_TOKEN_LEN} characters"
+                    ));
+                }
+                let lexicons = match config.lexicons {
+                    Some(l) => l,
+                    None => Lexicons::embedded().map_err(|e| e.to_string())?,
+                };
+                Some(Mutex::new(Writer { store, lexicons }))
+            }
+            None => None,
+        };
+        let first_reader = SqliteStore::open_read_only(&path).map_err(|e| e.to_string())?;
+        Ok(App {
+            path,
+            readers: Mutex::new(vec![first_reader]),
+            reading: Semaphore::new(READERS),
+            writer,
+            token: config.token,
+            cors_origin: config.cors_origin,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn writable(&self) -> bool {
+        self.writer.is_some()
+    }
+
+    /// Runs a query on a read-only connection, off the async threads.
+    pub async fn read<R, F>(self: &Arc<Self>, query: F) -> Result<R, ApiError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&SqliteStore) -> Result<R, ApiError> + Send + 'static,
+    {
+        let _slot = self
+            .reading
+            .acquire()
+            .await
+            .map_err(|_| ApiError::internal("the server is shutting down"))?;
+        let app = Arc::clone(self);
+        tokio::task::spawn_blocking(move || {
+            let idle = app.readers.lock().map(|mut r| r.pop()).unwrap_or(None);
+            let store = match idle {
+                Some(s) => s,
+                None => SqliteStore::open_read_only(&app.path)?,
+            };
+            let result = query(&store);
+            if let Ok(mut readers) = app.readers.lock() {
+                readers.push(store);
+            }
+            result
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("a query failed: {e}")))?
+    }
+
+    /// Runs a write with the writer, off the async threads; `None` when read-only.
+    pub async fn write<R, F>(self: &Arc<Self>, work: F) -> Option<Result<R, ApiError>>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut Writer) -> Result<R, ApiError> + Send + 'static,
+    {
+        self.writer.as_ref()?;
+        let app = Arc::clone(self);
+        let joined = tokio::task::spawn_blocking(move || {
+            let writer = app.writer.as_ref().expect("checked above");
+            // a panic while writing leaves no half batch (the transaction rolls back)
+            let mut w = writer.lock().unwrap_or_else(|p| p.into_inner());
+            work(&mut w)
+        })
+        .await;
+        Some(joined.unwrap_or_else(|e| Err(ApiError::internal(format!("a write failed: {e}")))))
+    }
+}

@@ -1,0 +1,68 @@
+//! Shared helpers of the store's tests: the embedded lexicons, the repository's examples
+//! and fresh stores.
+
+use crate::{ingest, IngestOptions, SqliteStore, Summary};
+use rasid_extraction::Document;
+use rasid_lexicons::Lexicons;
+use rasid_text::Day;
+use std::path::Path;
+
+pub fn lex() -> &'static Lexicons {
+    static LEX: std::sync::OnceLock<Lexicons> = std::sync::OnceLock::new();
+    LEX.get_or_init(|| Lexicons::embedded().expect("embedded lexicons"))
+}
+
+/// The invented reports of the repository's `examples/` folder.
+pub fn examples() -> Vec<Document> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let mut docs = Vec::new();
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    names.sort();
+    for path in names {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let content = std::fs::read_to_string(&path).unwrap();
+        if name.ends_with(".txt") {
+            docs.push(Document {
+                id: name,
+                text: content,
+                url: None,
+                outlet: None,
+                published: Day::parse_iso("2024-03-16"),
+            });
+        } else if name.ends_with(".jsonl") {
+            for line in content.lines().filter(|l| !l.trim().is_empty()) {
+                let v: serde_json::Value = serde_json::from_str(line).unwrap();
+                let s = |k: &str| v[k].as_str().map(str::to_string);
+                docs.push(Document {
+                    id: s("id").unwrap(),
+                    text: s("text").unwrap(),
+                    url: s("url"),
+                    outlet: s("outlet"),
+                    published: s("published").and_then(|d| Day::parse_iso(&d)),
+                });
+            }
+        }
+    }
+    assert!(docs.len() >= 8, "examples missing");
+    docs
+}
+
+pub fn store() -> (tempfile::TempDir, SqliteStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("rasid.db")).unwrap();
+    (dir, store)
+}
+
+pub fn run(store: &mut SqliteStore, docs: &[Document], batch_size: usize) -> Summary {
+    ingest(
+        store,
+        lex(),
+        docs,
+        &IngestOptions { batch_size },
+        &mut |_| {},
+    )
+    .unwrap()
+}
