@@ -60,6 +60,14 @@ async function clickPoint(page, id) {
   return true;
 }
 
+/** A screenshot with the panel scrolled to the highlighted evidence. */
+async function screenshot(page, name) {
+  const mark = page.locator('#panel .document-text mark[data-field]').first();
+  await mark.waitFor({ timeout: STEP_TIMEOUT });
+  await mark.evaluate((m) => m.scrollIntoView({ block: 'center' }));
+  await page.screenshot({ path: path.join(screenshotDir, name) });
+}
+
 async function run(page) {
   // 1. The page loads and shows every event of the store on the map.
   await page.goto(base);
@@ -163,9 +171,8 @@ async function run(page) {
   } else {
     check(nodes.length === 1, 'no event of the store answers another: the chain is the event alone');
   }
-  await page.waitForSelector('#panel .document-text mark[data-field]', { timeout: STEP_TIMEOUT });
   mkdirSync(screenshotDir, { recursive: true });
-  await page.screenshot({ path: path.join(screenshotDir, 'observatory.png') });
+  await screenshot(page, 'observatory.png');
 
   // 5. The language toggle changes the labels and the direction, and is remembered.
   const before = { dir: await page.getAttribute('html', 'dir'), label: await page.textContent('#f-reset') };
@@ -176,8 +183,7 @@ async function run(page) {
   await page.reload();
   await waitReady(page);
   check(await page.getAttribute('html', 'dir') === after.dir, 'the language is remembered across a reload');
-  await page.waitForSelector('#panel .document-text mark[data-field]', { timeout: STEP_TIMEOUT });
-  await page.screenshot({ path: path.join(screenshotDir, `observatory-${after.dir === 'rtl' ? 'ar' : 'en'}.png`) });
+  await screenshot(page, `observatory-${after.dir === 'rtl' ? 'ar' : 'en'}.png`);
 
   check(problems.length === 0, `no console error and no request off loopback${problems.length ? `:\n  ${problems.join('\n  ')}` : ''}`);
 }

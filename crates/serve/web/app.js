@@ -556,6 +556,8 @@ class MapView {
 
   setBorders(data) {
     const upd = data.units_per_degree;
+    const [minLon, minLat, maxLon, maxLat] = data.clip;
+    this.bounds = { x0: minLon, x1: maxLon, y0: mercatorY(maxLat), y1: mercatorY(minLat) };
     const land = data.countries.map((c) => svg('path', {
       class: 'land', d: pathData(c.rings.map((r) => decodeLine(r, upd)), true), 'data-iso': c.iso,
     }));
@@ -576,7 +578,7 @@ class MapView {
     const x1 = box.maxLon;
     const y0 = mercatorY(box.maxLat);
     const y1 = mercatorY(box.minLat);
-    const k = Math.min(MAX_ZOOM, width / (x1 - x0), height / (y1 - y0));
+    const k = Math.max(this.minZoom(), Math.min(MAX_ZOOM, width / (x1 - x0), height / (y1 - y0)));
     this.view = { k, tx: width / 2 - (k * (x0 + x1)) / 2, ty: height / 2 - (k * (y0 + y1)) / 2 };
     this.draw();
   }
@@ -598,8 +600,24 @@ class MapView {
     this.fit({ minLon: minLon - padLon, maxLon: maxLon + padLon, minLat: minLat - padLat, maxLat: maxLat + padLat });
   }
 
+  /** The zoom at which the borders (cut to a box) just fill the map: no cut edge shows. */
+  minZoom() {
+    if (!this.bounds) return 2;
+    const { x0, x1, y0, y1 } = this.bounds;
+    return Math.max(this.size.width / (x1 - x0), this.size.height / (y1 - y0));
+  }
+
+  /** Keeps the view inside the borders' box. */
+  clampView() {
+    if (!this.bounds) return;
+    const { x0, x1, y0, y1 } = this.bounds;
+    const k = Math.max(this.view.k, this.minZoom());
+    const clamp = (t, size, lo, hi) => Math.min(-lo * k, Math.max(size - hi * k, t));
+    this.view = { k, tx: clamp(this.view.tx, this.size.width, x0, x1), ty: clamp(this.view.ty, this.size.height, y0, y1) };
+  }
+
   zoomAt(factor, sx, sy) {
-    const k = Math.min(MAX_ZOOM, Math.max(2, this.view.k * factor));
+    const k = Math.min(MAX_ZOOM, Math.max(this.minZoom(), this.view.k * factor));
     const f = k / this.view.k;
     this.view = { k, tx: sx - (sx - this.view.tx) * f, ty: sy - (sy - this.view.ty) * f };
     this.scheduleDraw();
@@ -662,6 +680,7 @@ class MapView {
   }
 
   draw() {
+    this.clampView();
     const { k, tx, ty } = this.view;
     this.geo.setAttribute('transform', `matrix(${k} 0 0 ${k} ${tx} ${ty})`);
     this.drawPoints();

@@ -37,15 +37,6 @@ impl BBox {
             && self.min_lat <= other.max_lat
             && other.min_lat <= self.max_lat
     }
-
-    pub fn grown(&self, margin: f64) -> BBox {
-        BBox {
-            min_lon: self.min_lon - margin,
-            min_lat: self.min_lat - margin,
-            max_lon: self.max_lon + margin,
-            max_lat: self.max_lat + margin,
-        }
-    }
 }
 
 fn distance_to_segment(p: Point, a: Point, b: Point) -> f64 {

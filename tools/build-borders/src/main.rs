@@ -6,9 +6,10 @@
 //! `crates/serve/web/borders.json`).
 //!
 //! Countries come from world-atlas `countries-50m.json` (TopoJSON), admin-1 units from
-//! Natural Earth `ne_10m_admin_1_mena.geojson`. Only features that reach into the region
-//! (lon 25..65, lat 10..43) are kept, and their geometry is cut to the region grown by a
-//! margin (`clip`), so that a map panned a little past the region still shows land.
+//! Natural Earth `ne_10m_admin_1_mena.geojson`. The map covers the region (lon 25..65,
+//! lat 10..43) with a margin (`clip`, lon 10..80, lat 3..50) so that a map panned past the
+//! region still shows land: countries that reach into the margin and admin-1 units that
+//! reach into the region are kept, their geometry cut to `clip`.
 //! Lines are simplified with Douglas–Peucker before cutting: a country border once (the
 //! TopoJSON arc both neighbours share), an admin-1 boundary once (the edges two admin-1
 //! polygons share), so both sides of a border stay the same line.
@@ -58,8 +59,14 @@ const REGION: BBox = BBox {
     max_lon: 65.0,
     max_lat: 43.0,
 };
-/// Degrees of geometry kept around the region.
-const CLIP_MARGIN: f64 = 5.0;
+/// The geometry kept: the region with a margin, wider east–west because the map is wider
+/// than tall, so that a map fitted to events anywhere in the region shows no cut edge.
+const CLIP: BBox = BBox {
+    min_lon: 10.0,
+    min_lat: 3.0,
+    max_lon: 80.0,
+    max_lat: 50.0,
+};
 /// Douglas–Peucker tolerance in degrees (about 1.5 km; finer than a pixel until the
 /// map shows a few hundred kilometres).
 const TOLERANCE: f64 = 0.015;
@@ -114,7 +121,7 @@ struct Output {
 }
 
 impl Output {
-    fn to_json(&self, clip: &BBox) -> String {
+    fn to_json(&self) -> String {
         let rows = |values: Vec<String>| format!("[\n{}\n]", values.join(",\n"));
         let strings = |values: &[Value]| values.iter().map(Value::to_string).collect();
         let lines: Vec<String> = self
@@ -133,7 +140,7 @@ impl Output {
             json!(ATTRIBUTION),
             geometry::UNITS_PER_DEGREE,
             bounds(&REGION),
-            bounds(clip),
+            bounds(&CLIP),
             rows(strings(&self.countries)),
             rows(strings(&self.admin1)),
             lines.join(",\n"),
@@ -142,7 +149,7 @@ impl Output {
 }
 
 fn build(shared: &Path) -> Result<Output, Error> {
-    let clip = REGION.grown(CLIP_MARGIN);
+    let clip = CLIP;
     let topology =
         sources::parse_topology(&read(shared, "world-atlas-topojson/countries-50m.json")?)?;
     let iso_codes =
@@ -176,7 +183,7 @@ fn build(shared: &Path) -> Result<Output, Error> {
             .iter()
             .flat_map(|r| sources::ring_from_arcs(r, &topology.arcs))
             .collect();
-        if !BBox::of(&full).is_some_and(|b| b.intersects(&REGION)) {
+        if !BBox::of(&full).is_some_and(|b| b.intersects(&CLIP)) {
             continue;
         }
         for index in rings.iter().flatten().map(|&r| if r < 0 { !r } else { r }) {
@@ -255,7 +262,7 @@ fn build(shared: &Path) -> Result<Output, Error> {
 
 fn run(args: &Args) -> Result<(), Error> {
     let output = build(&args.shared)?;
-    let text = output.to_json(&REGION.grown(CLIP_MARGIN));
+    let text = output.to_json();
     if let Some(dir) = args.out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
