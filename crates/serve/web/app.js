@@ -68,7 +68,6 @@ const LABELS = {
     f_sources: 'Sources',
     precision: 'precision',
     unknown: 'unknown',
-    none: 'none',
     not_stated: 'not stated',
     admin1: 'Province',
     coordinates: 'Coordinates',
@@ -176,7 +175,6 @@ const LABELS = {
     f_sources: 'المصادر',
     precision: 'الدقة',
     unknown: 'غير معروف',
-    none: 'لا شيء',
     not_stated: 'لم يُذكر',
     admin1: 'المحافظة',
     coordinates: 'الإحداثيات',
@@ -363,7 +361,7 @@ function rangeText(range) {
 function placeText(location) {
   if (!location) return t('unknown');
   const name = lang === 'ar' ? location.name_ar || location.name : location.name || location.name_ar;
-  return [name, location.country].filter(Boolean).join(', ');
+  return [name, location.country && countryName(location.country)].filter(Boolean).join(lang === 'ar' ? '، ' : ', ');
 }
 
 function actorName(actor) {
