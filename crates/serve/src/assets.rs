@@ -6,7 +6,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 /// `(name, content type, bytes)` of the files under `/assets/`.
-const ASSETS: [(&str, &str, &[u8]); 3] = [
+const ASSETS: [(&str, &str, &[u8]); 4] = [
     (
         "app.js",
         "text/javascript; charset=utf-8",
@@ -21,6 +21,11 @@ const ASSETS: [(&str, &str, &[u8]); 3] = [
         "borders.json",
         "application/json",
         include_bytes!("../web/borders.json"),
+    ),
+    (
+        "favicon.svg",
+        "image/svg+xml",
+        include_bytes!("../web/favicon.svg"),
     ),
 ];
 
