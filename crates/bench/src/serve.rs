@@ -123,9 +123,18 @@ fn request_mix(store: &SqliteStore) -> Result<Vec<(&'static str, String)>, Strin
         let t = &stats.by_type[i % stats.by_type.len()];
         mix.extend([
             ("newest", "/api/events?limit=100".to_string()),
-            ("country", format!("/api/events?country={country}&limit=100")),
-            ("dates", format!("/api/events?from={from}&to={to}&limit=100")),
-            ("actor", format!("/api/events?actor={}&limit=50", enc(actor))),
+            (
+                "country",
+                format!("/api/events?country={country}&limit=100"),
+            ),
+            (
+                "dates",
+                format!("/api/events?from={from}&to={to}&limit=100"),
+            ),
+            (
+                "actor",
+                format!("/api/events?actor={}&limit=50", enc(actor)),
+            ),
             (
                 "type+country",
                 format!(
@@ -138,8 +147,14 @@ fn request_mix(store: &SqliteStore) -> Result<Vec<(&'static str, String)>, Strin
                 format!("/api/events?bbox=38,32,45,38&from={from}&to={to}&limit=100"),
             ),
             (
-                "sources+fatalities",
-                format!("/api/events?min_sources=2&country={country}&sort=-fatalities&limit=50"),
+                "deadliest in dates",
+                format!(
+                    "/api/events?from={from}&to={to}&country={country}&sort=-fatalities&limit=50"
+                ),
+            ),
+            (
+                "sources+country",
+                format!("/api/events?min_sources=2&country={country}&limit=50"),
             ),
             (
                 "page 20",

@@ -342,7 +342,7 @@ pub fn events_command(db: &Path, filters: &FilterArgs, limit: usize) -> ExitCode
         Err(code) => return code,
     };
     let total = if events.len() > limit {
-        match store.count_events(&filter) {
+        match store.count_events(&filter, None) {
             Ok(n) => n as usize,
             Err(e) => {
                 eprintln!("rasid: {e}");

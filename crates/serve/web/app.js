@@ -399,6 +399,7 @@ const state = {
   filters: {},
   events: [],
   total: 0,
+  totalCount: 0,
   stats: null, // statistics of every filter but the dates: the timeline's histogram
   options: null, // statistics of the whole store: the choices of the filter controls
   selected: null,
@@ -932,7 +933,9 @@ async function loadEvents() {
     const result = await api('/api/events', { ...state.filters, limit: 500 });
     if (request !== eventsRequest) return;
     state.events = result.events;
-    state.total = result.total;
+    // past the API's count cap the total is a lower bound
+    state.total = result.total_exact === false ? `${result.total}+` : result.total;
+    state.totalCount = result.total;
     mapView.setEvents(state.events);
     renderLegend();
     renderResults();
@@ -982,7 +985,7 @@ function renderResults() {
   if (!rows.length) {
     $('#results tbody').append(el('tr', {}, el('td', { colspan: 6, class: 'hint' }, t('no_events'))));
   }
-  $('#results-count').textContent = state.events.length < state.total
+  $('#results-count').textContent = state.events.length < state.totalCount
     ? t('showing', { shown: state.events.length, total: state.total })
     : t('showing_all', { total: state.total });
   for (const dot of document.querySelectorAll('.type-dot')) dot.style.background = typeColour(dot.dataset.type);

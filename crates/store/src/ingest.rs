@@ -474,7 +474,10 @@ mod tests {
         assert!(first.events_new > 0);
         let counts = s.counts().unwrap();
         let events = s.events(&Filter::default(), &Page::default()).unwrap();
-        assert_eq!(s.count_events(&Filter::default()).unwrap(), counts.events);
+        assert_eq!(
+            s.count_events(&Filter::default(), None).unwrap(),
+            counts.events
+        );
         assert_eq!(
             s.events(
                 &Filter::default(),

@@ -12,7 +12,7 @@ pub mod sqlite;
 mod testing;
 pub mod time;
 
-pub use filter::{Filter, FilterError, FILTER_NAMES};
+pub use filter::{ActorPlan, Filter, FilterError, SqlHints, FILTER_NAMES};
 pub use ingest::{ingest, IngestOptions, Summary};
 pub use sqlite::SqliteStore;
 
@@ -272,8 +272,9 @@ pub trait Queries: Store {
             })
             .collect()
     }
-    /// How many events pass the filter.
-    fn count_events(&self, filter: &Filter) -> Result<u64>;
+    /// How many events pass the filter; with a cap, counting stops there (a cheap bound for
+    /// broad filters over large stores).
+    fn count_events(&self, filter: &Filter, cap: Option<u64>) -> Result<u64>;
     /// Counts of the events passing the filter by day, type, country and actor (the `top`
     /// most frequent countries and actors).
     fn stats(&self, filter: &Filter, top: usize) -> Result<Stats>;

@@ -1,6 +1,6 @@
 //! The default store: one SQLite file, written in WAL mode, one transaction per batch.
 
-use crate::filter::SqlValue;
+use crate::filter::{ActorPlan, SqlHints, SqlValue};
 use crate::{
     Batch, Change, ChangeKind, Counts, DocumentMeta, Filter, Page, Probe, Queries, Result, Sort,
     Stats, Store, StoreError, StoredDocument, StoredMentions, Tally, TypeTally,
@@ -25,7 +25,7 @@ const MIGRATIONS: &[(i64, &str, Option<Backfill>)] = &[
 /// Fills what migration 2 added for the events and documents already stored: the actor
 /// names of each event and the search index of each document.
 fn backfill_serve(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
-    let mut events = tx.prepare("SELECT id, body FROM events")?;
+    let mut events = tx.prepare("SELECT id, body FROM event_bodies")?;
     let mut rows = events.query([])?;
     while let Some(row) = rows.next()? {
         let (id, body): (String, String) = (row.get(0)?, row.get(1)?);
@@ -269,6 +269,19 @@ impl SqliteStore {
         out.sort_unstable();
         out.dedup();
         Ok(out)
+    }
+
+    /// What the store knows that speeds up filtered queries.
+    fn hints(&self) -> Result<SqlHints> {
+        let span: Option<String> = self
+            .conn
+            .prepare_cached("SELECT value FROM meta WHERE key = 'max_date_span_days'")
+            .and_then(|mut st| st.query_row([], |r| r.get(0)).optional())
+            .map_err(fail(&self.path, "cannot read the store's metadata"))?;
+        Ok(SqlHints {
+            max_date_span_days: span.and_then(|s| s.parse().ok()),
+            actor: ActorPlan::Collect,
+        })
     }
 
     /// Runs a query with bound values whose rows are one text column.
@@ -516,7 +529,7 @@ impl Store for SqliteStore {
     }
 
     fn events_by_id(&self, ids: &[String]) -> Result<Vec<Event>> {
-        let bodies = self.strings_for("SELECT body FROM events WHERE id = ?1", ids)?;
+        let bodies = self.strings_for("SELECT body FROM event_bodies WHERE id = ?1", ids)?;
         let mut events = bodies
             .iter()
             .map(|b| self.parse_event(b))
@@ -607,6 +620,7 @@ impl Store for SqliteStore {
             for id in &batch.delete_events {
                 for sql in [
                     "DELETE FROM events WHERE id = ?1",
+                    "DELETE FROM event_bodies WHERE id = ?1",
                     "DELETE FROM sources WHERE event_id = ?1",
                     "DELETE FROM links WHERE event_id = ?1",
                     "DELETE FROM event_actors WHERE event_id = ?1",
@@ -628,14 +642,14 @@ impl Store for SqliteStore {
                 let loc = e.location.as_ref();
                 tx.prepare_cached(
                     "INSERT INTO events (id, date_start, date_end, event_type, sub_event_type, country, admin1,
-                       lat, lon, actor1, actor2, fatalities_min, n_sources, updated, body)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                       lat, lon, actor1, actor2, fatalities_min, n_sources, updated)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
                      ON CONFLICT (id) DO UPDATE SET date_start = excluded.date_start,
                        date_end = excluded.date_end, event_type = excluded.event_type,
                        sub_event_type = excluded.sub_event_type, country = excluded.country,
                        admin1 = excluded.admin1, lat = excluded.lat, lon = excluded.lon,
                        actor1 = excluded.actor1, actor2 = excluded.actor2, fatalities_min = excluded.fatalities_min,
-                       n_sources = excluded.n_sources, updated = excluded.updated, body = excluded.body",
+                       n_sources = excluded.n_sources, updated = excluded.updated",
                 )?
                 .execute(params![
                     e.id,
@@ -651,9 +665,13 @@ impl Store for SqliteStore {
                     e.actor2.as_ref().map(|a| &a.name),
                     e.fatalities.map(|f| i64::from(f.min)),
                     e.docs.len() as i64,
-                    now,
-                    body
+                    now
                 ])?;
+                tx.prepare_cached(
+                    "INSERT INTO event_bodies (id, body) VALUES (?1, ?2)
+                     ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+                )?
+                .execute(params![e.id, body])?;
                 if !new.contains(e.id.as_str()) {
                     tx.prepare_cached("DELETE FROM sources WHERE event_id = ?1")?
                         .execute([&e.id])?;
@@ -680,6 +698,27 @@ impl Store for SqliteStore {
                     )?
                     .execute(params![e.id, target])?;
                 }
+            }
+            let longest = batch
+                .put_events
+                .iter()
+                .filter_map(|e| {
+                    let day =
+                        |d: &Option<String>| d.as_deref().and_then(rasid_text::Day::parse_iso);
+                    Some(
+                        day(&e.date.end)?.days_since_epoch()
+                            - day(&e.date.start)?.days_since_epoch(),
+                    )
+                })
+                .max();
+            if let Some(span) = longest {
+                // a bound, never lowered: an event that shrinks or goes keeps it true
+                tx.prepare_cached(
+                    "INSERT INTO meta (key, value) VALUES ('max_date_span_days', ?1)
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                     WHERE CAST(excluded.value AS INTEGER) > CAST(meta.value AS INTEGER)",
+                )?
+                .execute([span.to_string()])?;
             }
             if !batch.changes.is_empty() {
                 // the log's times never go back, even if the clock does
@@ -715,7 +754,12 @@ impl Store for SqliteStore {
 
 impl Queries for SqliteStore {
     fn events_json(&self, filter: &Filter, page: &Page) -> Result<Vec<String>> {
-        let (cond, mut values) = filter.sql(|n| format!("?{n}"));
+        // walking events in order and stopping at the page's end: test each one's actor
+        let hints = SqlHints {
+            actor: ActorPlan::PerEvent,
+            ..self.hints()?
+        };
+        let (cond, mut values) = filter.sql_with(|n| format!("?{n}"), &hints);
         let mut slice = String::new();
         if page.limit.is_some() || page.offset > 0 {
             let limit = page
@@ -727,23 +771,49 @@ impl Queries for SqliteStore {
             ));
             slice = format!(" LIMIT ?{} OFFSET ?{}", values.len() - 1, values.len());
         }
+        // the order and the page from the narrow rows, then only those events' bodies
         let sql = format!(
-            "SELECT body FROM events WHERE {cond} ORDER BY {}{slice}",
+            "SELECT id FROM events WHERE {cond} ORDER BY {}{slice}",
             order_by(page.sort)
         );
-        self.query_strings(&sql, &values, "cannot read events")
+        let ids = self.query_strings(&sql, &values, "cannot read events")?;
+        let mut body = self
+            .conn
+            .prepare_cached("SELECT body FROM event_bodies WHERE id = ?1")
+            .map_err(fail(&self.path, "cannot prepare a query"))?;
+        ids.iter()
+            .map(|id| {
+                body.query_row([id], |r| r.get::<_, String>(0))
+                    .map_err(fail(&self.path, "cannot read an event"))
+            })
+            .collect()
     }
 
-    fn count_events(&self, filter: &Filter) -> Result<u64> {
-        let (cond, values) = filter.sql(|n| format!("?{n}"));
-        self.query_count(
-            &format!("SELECT COUNT(*) FROM events WHERE {cond}"),
-            &values,
-        )
+    fn count_events(&self, filter: &Filter, cap: Option<u64>) -> Result<u64> {
+        let Some(cap) = cap else {
+            let (cond, values) = filter.sql_with(|n| format!("?{n}"), &self.hints()?);
+            return self.query_count(
+                &format!("SELECT COUNT(*) FROM events WHERE {cond}"),
+                &values,
+            );
+        };
+        // up to a cap: walk the actor's events and stop there
+        let hints = SqlHints {
+            actor: ActorPlan::Walk,
+            ..self.hints()?
+        };
+        let (cond, mut values) = filter.sql_with(|n| format!("?{n}"), &hints);
+        values.push(SqlValue::Int(i64::try_from(cap).unwrap_or(i64::MAX)));
+        let sql = format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM {} WHERE {cond} LIMIT ?{}) AS capped",
+            filter.sql_from(&hints),
+            values.len()
+        );
+        self.query_count(&sql, &values)
     }
 
     fn stats(&self, filter: &Filter, top: usize) -> Result<Stats> {
-        let (cond, mut values) = filter.sql(|n| format!("?{n}"));
+        let (cond, mut values) = filter.sql_with(|n| format!("?{n}"), &self.hints()?);
         let total = self.query_count(
             &format!("SELECT COUNT(*) FROM events WHERE {cond}"),
             &values,
@@ -929,6 +999,47 @@ mod tests {
     }
 
     #[test]
+    fn filters_give_the_same_events_with_the_hints_as_without() {
+        let (_dir, mut s) = store();
+        run(&mut s, &examples(), 50);
+        let hints = s.hints().unwrap();
+        assert!(hints.max_date_span_days.is_some());
+        let all = s.events(&Filter::default(), &Page::default()).unwrap();
+        let actor = all
+            .iter()
+            .find_map(|e| e.actor1.as_ref())
+            .unwrap()
+            .name
+            .clone();
+        for day in [
+            "2024-03-01",
+            "2024-03-11",
+            "2024-03-14",
+            "2024-04-25",
+            "2024-06-01",
+        ] {
+            let mut f = Filter::default();
+            f.set("from", day).unwrap();
+            let by_hand = all
+                .iter()
+                .filter(|e| e.date.end.as_deref().is_some_and(|end| end >= day))
+                .count() as u64;
+            assert_eq!(s.count_events(&f, None).unwrap(), by_hand, "from {day}");
+            assert_eq!(
+                s.events(&f, &Page::default()).unwrap().len() as u64,
+                by_hand
+            );
+            f.set("actor", &actor).unwrap();
+            let counted = s.count_events(&f, None).unwrap();
+            assert_eq!(
+                s.events(&f, &Page::default()).unwrap().len() as u64,
+                counted
+            );
+            assert_eq!(s.count_events(&f, Some(1)).unwrap(), counted.min(1));
+        }
+    }
+
+    #[test]
     fn stats_add_up_to_the_total() {
         let (_dir, mut s) = store();
         run(&mut s, &examples(), 50);
@@ -949,7 +1060,7 @@ mod tests {
         let first = &stats.by_actor[0];
         let mut by_actor = Filter::default();
         by_actor.set("actor", &first.key).unwrap();
-        assert!(s.count_events(&by_actor).unwrap() >= first.count.min(1));
+        assert!(s.count_events(&by_actor, None).unwrap() >= first.count.min(1));
     }
 
     #[test]

@@ -9,6 +9,15 @@ UPDATE events SET actor1 = json_extract(body, '$.actor1.name'),
 -- Newest first with a stable order among events of one day, read straight off the index.
 DROP INDEX events_date;
 CREATE INDEX events_date ON events (date_start, id);
+-- A latitude band holds most events of a region: the planner did better without it.
+DROP INDEX events_lat;
+
+-- The longest date range of any event (days), kept by the store: a `from` day then also
+-- bounds date_start, which the index orders.
+INSERT INTO meta (key, value)
+SELECT 'max_date_span_days',
+       CAST(COALESCE(MAX(julianday(date_end) - julianday(date_start)), 0) AS INTEGER)
+FROM events;
 
 -- Every name an event's actors go by (lower case: actor, coalitions), so that the actor
 -- filter reads an index instead of every event.
@@ -26,3 +35,12 @@ CREATE VIRTUAL TABLE documents_fts USING fts5 (folded, content = '', contentless
 
 -- replaced by event_actors
 ALTER TABLE events DROP COLUMN actor_names;
+
+-- The events' JSON apart from the columns filters and sorts read, so that a query that
+-- scans or sorts many events reads narrow rows and fetches only the bodies it returns.
+CREATE TABLE event_bodies (
+    id TEXT PRIMARY KEY,
+    body TEXT NOT NULL
+);
+INSERT INTO event_bodies (id, body) SELECT id, body FROM events;
+ALTER TABLE events DROP COLUMN body;
