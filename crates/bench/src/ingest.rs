@@ -2,7 +2,7 @@
 //! the final database size, the share of the time spent in the store (SQLite reads and
 //! writes) and the share outside extraction (store and merge), single-threaded. See `README.md`.
 
-use rasid_bench::{read_docs, time_runs, varied_corpus, Stats, MB};
+use rasid_bench::{read_docs, time_runs, varied_corpus, Flags, Stats, MB};
 use rasid_lexicons::Lexicons;
 use rasid_merge::Event;
 use rasid_resolution::resolve_document;
@@ -45,23 +45,15 @@ fn parse_args() -> Result<Options, String> {
         dir: std::env::temp_dir(),
         json: None,
     };
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
-        let mut count = |name: &str| -> Result<usize, String> {
-            let v = value(name)?;
-            v.parse::<usize>()
-                .ok()
-                .filter(|n| *n > 0)
-                .ok_or(format!("{name}: not a positive integer: {v}"))
-        };
+    let mut flags = Flags::from_env();
+    while let Some(flag) = flags.next_flag() {
         match flag.as_str() {
-            "--shared" => opts.shared = PathBuf::from(value("--shared")?),
-            "--docs" => opts.docs = count("--docs")?,
-            "--runs" => opts.runs = count("--runs")?,
-            "--batch" => opts.batch = count("--batch")?,
-            "--dir" => opts.dir = PathBuf::from(value("--dir")?),
-            "--json" => opts.json = Some(PathBuf::from(value("--json")?)),
+            "--shared" => opts.shared = PathBuf::from(flags.value("--shared")?),
+            "--docs" => opts.docs = flags.count("--docs")?,
+            "--runs" => opts.runs = flags.count("--runs")?,
+            "--batch" => opts.batch = flags.count("--batch")?,
+            "--dir" => opts.dir = PathBuf::from(flags.value("--dir")?),
+            "--json" => opts.json = Some(PathBuf::from(flags.value("--json")?)),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown option {other}")),
         }

@@ -8,6 +8,33 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+/// The command line of a benchmark, read a flag at a time (`--name VALUE`).
+pub struct Flags(std::iter::Skip<std::env::Args>);
+
+impl Flags {
+    pub fn from_env() -> Flags {
+        Flags(std::env::args().skip(1))
+    }
+
+    pub fn next_flag(&mut self) -> Option<String> {
+        self.0.next()
+    }
+
+    /// The value after the flag `name`.
+    pub fn value(&mut self, name: &str) -> Result<String, String> {
+        self.0.next().ok_or(format!("{name} needs a value"))
+    }
+
+    /// A positive whole number after the flag `name`.
+    pub fn count(&mut self, name: &str) -> Result<usize, String> {
+        let v = self.value(name)?;
+        v.parse::<usize>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or(format!("{name}: not a positive integer: {v}"))
+    }
+}
+
 /// Megabyte as 10^6 bytes.
 pub const MB: f64 = 1_000_000.0;
 

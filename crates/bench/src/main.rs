@@ -3,7 +3,7 @@
 //! The corpus is built by repeating the shared evaluation documents (each copy with its own
 //! id) until it holds at least `--mb` megabytes (10^6 bytes) of text. See `README.md`.
 
-use rasid_bench::{proc_status_mb, read_docs, time_runs, Stats, MB};
+use rasid_bench::{proc_status_mb, read_docs, time_runs, Flags, Stats, MB};
 use rasid_extraction::Document;
 use rasid_lexicons::Lexicons;
 use rasid_merge::{extract_events, merge, DocumentMentions};
@@ -40,28 +40,20 @@ fn parse_args() -> Result<Options, String> {
         merge_docs: 2000,
         json: None,
     };
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
+    let mut flags = Flags::from_env();
+    while let Some(arg) = flags.next_flag() {
         match arg.as_str() {
-            "--shared" => opts.shared = PathBuf::from(value("--shared")?),
+            "--shared" => opts.shared = PathBuf::from(flags.value("--shared")?),
             "--mb" => {
-                let v = value("--mb")?;
+                let v = flags.value("--mb")?;
                 opts.mb = v
                     .parse()
                     .ok()
                     .filter(|mb: &f64| *mb > 0.0)
                     .ok_or(format!("--mb: not a positive number: {v}"))?;
             }
-            "--merge-docs" => {
-                let v = value("--merge-docs")?;
-                opts.merge_docs = v
-                    .parse()
-                    .ok()
-                    .filter(|n: &usize| *n > 0)
-                    .ok_or(format!("--merge-docs: not a positive integer: {v}"))?;
-            }
-            "--json" => opts.json = Some(PathBuf::from(value("--json")?)),
+            "--merge-docs" => opts.merge_docs = flags.count("--merge-docs")?,
+            "--json" => opts.json = Some(PathBuf::from(flags.value("--json")?)),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument: {other}")),
         }

@@ -2,7 +2,7 @@
 //! real server on loopback over a store of at least 200,000 events, from a client in the
 //! same process speaking HTTP/1.1 over keep-alive connections. See `README.md`.
 
-use rasid_bench::{read_docs, varied_corpus, MB};
+use rasid_bench::{read_docs, varied_corpus, Flags, MB};
 use rasid_lexicons::Lexicons;
 use rasid_serve::{App, Config};
 use rasid_store::{ingest, Filter, IngestOptions, Queries, SqliteStore, Store};
@@ -48,24 +48,16 @@ fn parse_args() -> Result<Options, String> {
         runs: 3,
         json: None,
     };
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
-        let mut count = |name: &str| -> Result<usize, String> {
-            let v = value(name)?;
-            v.parse::<usize>()
-                .ok()
-                .filter(|n| *n > 0)
-                .ok_or(format!("{name}: not a positive integer: {v}"))
-        };
+    let mut flags = Flags::from_env();
+    while let Some(flag) = flags.next_flag() {
         match flag.as_str() {
-            "--shared" => opts.shared = PathBuf::from(value("--shared")?),
-            "--db" => opts.db = PathBuf::from(value("--db")?),
-            "--docs" => opts.docs = count("--docs")?,
-            "--requests" => opts.requests = count("--requests")?,
-            "--connections" => opts.connections = count("--connections")?,
-            "--runs" => opts.runs = count("--runs")?,
-            "--json" => opts.json = Some(PathBuf::from(value("--json")?)),
+            "--shared" => opts.shared = PathBuf::from(flags.value("--shared")?),
+            "--db" => opts.db = PathBuf::from(flags.value("--db")?),
+            "--docs" => opts.docs = flags.count("--docs")?,
+            "--requests" => opts.requests = flags.count("--requests")?,
+            "--connections" => opts.connections = flags.count("--connections")?,
+            "--runs" => opts.runs = flags.count("--runs")?,
+            "--json" => opts.json = Some(PathBuf::from(flags.value("--json")?)),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown option {other}")),
         }

@@ -70,10 +70,6 @@ pub async fn events(State(app): AppState, RawQuery(q): RawQuery) -> Result<Respo
             Sort::NAMES.join(", ")
         ))
     })?;
-    let sort_name = Sort::NAMES[Sort::NAMES
-        .iter()
-        .position(|n| *n == sort_name)
-        .unwrap_or(1)];
     let page = Page {
         sort,
         limit: Some(limit),
@@ -92,7 +88,7 @@ pub async fn events(State(app): AppState, RawQuery(q): RawQuery) -> Result<Respo
         "total_exact": total_exact,
         "limit": limit,
         "offset": offset,
-        "sort": sort_name,
+        "sort": sort.name(),
     })
     .to_string();
     let mut body =

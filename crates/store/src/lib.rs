@@ -165,16 +165,25 @@ impl Sort {
         "-sources",
     ];
 
+    const ALL: [Sort; 6] = [
+        Sort::Date,
+        Sort::DateDesc,
+        Sort::Fatalities,
+        Sort::FatalitiesDesc,
+        Sort::Sources,
+        Sort::SourcesDesc,
+    ];
+
     pub fn parse(s: &str) -> Option<Sort> {
-        let sorts = [
-            Sort::Date,
-            Sort::DateDesc,
-            Sort::Fatalities,
-            Sort::FatalitiesDesc,
-            Sort::Sources,
-            Sort::SourcesDesc,
-        ];
-        Sort::NAMES.iter().position(|n| *n == s).map(|i| sorts[i])
+        Sort::NAMES
+            .iter()
+            .position(|n| *n == s)
+            .map(|i| Sort::ALL[i])
+    }
+
+    /// The name [`Sort::parse`] reads.
+    pub fn name(self) -> &'static str {
+        Sort::NAMES[Sort::ALL.iter().position(|s| *s == self).unwrap_or(0)]
     }
 }
 

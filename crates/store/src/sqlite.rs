@@ -963,7 +963,9 @@ mod tests {
         let (_dir, mut s) = store();
         run(&mut s, &examples(), 50);
         let all = Filter::default();
-        for sort in Sort::NAMES.map(|n| Sort::parse(n).unwrap()) {
+        for name in Sort::NAMES {
+            let sort = Sort::parse(name).unwrap();
+            assert_eq!(sort.name(), name);
             let whole = ids(&s
                 .events_json(
                     &all,
