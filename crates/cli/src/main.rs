@@ -118,6 +118,10 @@ enum Command {
         /// https://observatory.example.org; default: none.
         #[arg(long)]
         cors_origin: Option<String>,
+        /// Extract posted documents with the lexicons of this folder (those the store was
+        /// ingested with) instead of the ones built in.
+        #[arg(long)]
+        lexicons: Option<PathBuf>,
     },
     /// Ingest the built-in examples into a temporary store and serve them (see `serve`).
     Demo {
@@ -176,11 +180,13 @@ fn main() -> ExitCode {
             addr,
             token_file,
             cors_origin,
+            lexicons,
         } => serve::serve_command(serve::ServeArgs {
             db: db::db_path(db),
             addr,
             token_file,
             cors_origin,
+            lexicons,
         }),
         Command::Demo { addr } => serve::demo_command(&addr),
     }

@@ -17,6 +17,7 @@ pub struct ServeArgs {
     pub addr: String,
     pub token_file: Option<PathBuf>,
     pub cors_origin: Option<String>,
+    pub lexicons: Option<PathBuf>,
 }
 
 /// The repository's examples, built in so that `rasid demo` runs from anywhere.
@@ -75,11 +76,19 @@ pub fn serve_command(args: ServeArgs) -> ExitCode {
         Ok(t) => t,
         Err(e) => return fail(e),
     };
+    // only a writable server extracts
+    let lexicons = match args.lexicons.as_deref().filter(|_| token.is_some()) {
+        Some(dir) => match Lexicons::load_dir(dir) {
+            Ok(l) => Some(l),
+            Err(e) => return fail(e),
+        },
+        None => None,
+    };
     let app = match App::open(Config {
         db: args.db,
         token,
         cors_origin: args.cors_origin,
-        lexicons: None,
+        lexicons,
     }) {
         Ok(app) => app,
         Err(e) => return fail(e),
