@@ -2,7 +2,7 @@
 //! the final database size, the share of the time spent in the store (SQLite reads and
 //! writes) and the share outside extraction (store and merge), single-threaded. See `README.md`.
 
-use rasid_bench::{read_docs, time_runs, varied_corpus, Flags, Stats, MB};
+use rasid_bench::{exit_status, read_docs, time_runs, varied_corpus, Flags, Stats, MB};
 use rasid_lexicons::Lexicons;
 use rasid_merge::Event;
 use rasid_resolution::resolve_document;
@@ -266,15 +266,9 @@ fn run(opts: &Options) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    match parse_args().and_then(|o| run(&o)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.is_empty() => {
-            println!("{USAGE}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("rasid-ingest-bench: {e}\n{USAGE}");
-            ExitCode::from(2)
-        }
-    }
+    exit_status(
+        "rasid-ingest-bench",
+        USAGE,
+        parse_args().and_then(|o| run(&o)),
+    )
 }

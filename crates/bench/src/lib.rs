@@ -35,6 +35,22 @@ impl Flags {
     }
 }
 
+/// The outcome of a benchmark's options and run (`Err("")`: help was asked for) as an
+/// exit status, with the usage on help or on an error.
+pub fn exit_status(name: &str, usage: &str, outcome: Result<(), String>) -> std::process::ExitCode {
+    match outcome {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) if e.is_empty() => {
+            println!("{usage}");
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{name}: {e}\n{usage}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
+
 /// Megabyte as 10^6 bytes.
 pub const MB: f64 = 1_000_000.0;
 

@@ -2,7 +2,7 @@
 //! real server on loopback over a store of at least 200,000 events, from a client in the
 //! same process speaking HTTP/1.1 over keep-alive connections. See `README.md`.
 
-use rasid_bench::{read_docs, varied_corpus, Flags, MB};
+use rasid_bench::{exit_status, read_docs, varied_corpus, Flags, MB};
 use rasid_lexicons::Lexicons;
 use rasid_serve::{App, Config};
 use rasid_store::{ingest, Filter, IngestOptions, Queries, SqliteStore, Store};
@@ -385,15 +385,9 @@ fn run(opts: &Options) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    match parse_args().and_then(|o| run(&o)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.is_empty() => {
-            println!("{USAGE}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("rasid-serve-bench: {e}\n{USAGE}");
-            ExitCode::from(2)
-        }
-    }
+    exit_status(
+        "rasid-serve-bench",
+        USAGE,
+        parse_args().and_then(|o| run(&o)),
+    )
 }
