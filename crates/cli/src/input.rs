@@ -659,97 +659,16 @@ fn read_line_capped<R: BufRead>(
     Ok(Some(total))
 }
 
-/// Parses one JSON Lines record. Returns the document (its `published` as found, before the
-/// default is applied) with notes on optional fields that were ignored, or why the record
-/// cannot be read.
+/// Parses one JSON Lines record (see [`rasid_sources::document_from_json`]), with the text
+/// held to `text_limit` bytes.
 fn parse_record(line: &str, text_limit: usize) -> Result<(Document, Vec<String>), String> {
     let value: Value =
         serde_json::from_str(line).map_err(|e| format!("not a valid JSON line: {e}"))?;
-    let Value::Object(mut record) = value else {
-        return Err(format!(
-            "expected a JSON object (one document per line), found {}",
-            json_kind(&value)
-        ));
-    };
-    let id = match record.remove("id") {
-        None | Some(Value::Null) => return Err("record has no \"id\"".into()),
-        Some(Value::String(id)) if id.trim().is_empty() => {
-            return Err("record has an empty \"id\"".into())
-        }
-        Some(Value::String(id)) => id,
-        Some(Value::Number(n)) => n.to_string(),
-        Some(other) => {
-            return Err(format!(
-                "\"id\" must be a string, found {}",
-                json_kind(&other)
-            ))
-        }
-    };
-    let text = match record.remove("text") {
-        None | Some(Value::Null) => return Err(format!("record {id:?} has no \"text\"")),
-        Some(Value::String(text)) => text,
-        Some(other) => {
-            return Err(format!(
-                "\"text\" of record {id:?} must be a string, found {}",
-                json_kind(&other)
-            ))
-        }
-    };
-    if text.len() > text_limit {
-        return Err(too_large(text.len() as u64, text_limit));
+    let (doc, notes) = rasid_sources::document_from_json(value)?;
+    if doc.text.len() > text_limit {
+        return Err(too_large(doc.text.len() as u64, text_limit));
     }
-    let mut notes = Vec::new();
-    let url = optional_string(&mut record, "url", &mut notes);
-    let outlet = optional_string(&mut record, "outlet", &mut notes);
-    let published = match record.remove("published") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) if s.trim().is_empty() => None,
-        Some(Value::String(s)) => {
-            let day = parse_day(&s);
-            if day.is_none() {
-                notes.push(format!(
-                    "\"published\" is not an ISO day (YYYY-MM-DD): {:?}; ignored",
-                    shorten(&s, 40)
-                ));
-            }
-            day
-        }
-        Some(other) => {
-            notes.push(format!(
-                "\"published\" must be an ISO day string, found {}; ignored",
-                json_kind(&other)
-            ));
-            None
-        }
-    };
-    let doc = Document {
-        id,
-        text,
-        url,
-        outlet,
-        published,
-    };
     Ok((doc, notes))
-}
-
-/// An optional string field: absent, null or empty give `None`; another type is noted.
-fn optional_string(
-    record: &mut serde_json::Map<String, Value>,
-    field: &str,
-    notes: &mut Vec<String>,
-) -> Option<String> {
-    match record.remove(field) {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) if s.trim().is_empty() => None,
-        Some(Value::String(s)) => Some(s),
-        Some(other) => {
-            notes.push(format!(
-                "{field:?} must be a string, found {}; ignored",
-                json_kind(&other)
-            ));
-            None
-        }
-    }
 }
 
 /// Whether a file found in a folder is read: JSON Lines and text files, and files without an
@@ -771,29 +690,6 @@ fn file_too_large(kind: SourceKind, size: u64, limit: usize) -> String {
         megabytes(size),
         megabytes(limit as u64)
     )
-}
-
-/// An ISO day (`Day::parse_iso` also takes the day of a timestamp).
-fn parse_day(s: &str) -> Option<Day> {
-    Day::parse_iso(s.trim())
-}
-
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-fn shorten(s: &str, max_chars: usize) -> String {
-    match s.char_indices().nth(max_chars) {
-        Some((at, _)) => format!("{}…", &s[..at]),
-        None => s.to_string(),
-    }
 }
 
 fn megabytes(bytes: u64) -> String {

@@ -14,7 +14,6 @@ use rasid_merge::Event;
 use rasid_store::{
     ingest, ChangeKind, DocumentMeta, IngestOptions, Page, Queries, Sort, SqliteStore, Store,
 };
-use rasid_text::Day;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -402,53 +401,32 @@ fn same_secret(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// One posted document, checked field by field.
+/// One posted document: read as a JSON Lines record is, but strictly (a field the record
+/// reader would ignore, or an unknown field, is an error).
 fn posted_document(value: Value, at: usize) -> Result<Document, ApiError> {
     let bad = |what: String| ApiError::bad_request(format!("document {at}: {what}"));
-    let Value::Object(mut record) = value else {
-        return Err(bad("expected a JSON object".into()));
-    };
-    let mut string = |name: &str, required: bool| -> Result<Option<String>, ApiError> {
-        match record.remove(name) {
-            None | Some(Value::Null) if required => Err(bad(format!("{name:?} is missing"))),
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) if s.trim().is_empty() && required => {
-                Err(bad(format!("{name:?} is empty")))
-            }
-            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
-            Some(_) => Err(bad(format!("{name:?} must be a string"))),
-        }
-    };
-    let id = string("id", true)?.unwrap_or_default();
-    let text = string("text", true)?.unwrap_or_default();
-    let url = string("url", false)?;
-    let outlet = string("outlet", false)?;
-    let published = match string("published", false)? {
-        None => None,
-        Some(s) => Some(Day::parse_iso(s.trim()).ok_or_else(|| {
-            bad(format!(
-                "\"published\": expected a day as YYYY-MM-DD, got {s:?}"
-            ))
-        })?),
-    };
-    if let Some(name) = record.keys().next() {
+    if let Some(name) = value.as_object().and_then(|o| {
+        o.keys()
+            .find(|k| !rasid_sources::DOCUMENT_FIELDS.contains(&k.as_str()))
+    }) {
         return Err(bad(format!(
-            "unknown field {name:?}; documents have id, text, url, outlet, published"
+            "unknown field {name:?}; documents have {}",
+            rasid_sources::DOCUMENT_FIELDS.join(", ")
         )));
     }
-    if id.chars().count() > MAX_ID_CHARS {
+    let (doc, notes) = rasid_sources::document_from_json(value).map_err(bad)?;
+    if let Some(note) = notes.into_iter().next() {
+        return Err(bad(note.trim_end_matches("; ignored").to_string()));
+    }
+    if doc.text.trim().is_empty() {
+        return Err(bad("\"text\" is empty".into()));
+    }
+    if doc.id.chars().count() > MAX_ID_CHARS {
         return Err(bad(format!(
             "\"id\" has more than {MAX_ID_CHARS} characters"
         )));
     }
-    Ok(Document {
-        id,
-        text,
-        url,
-        outlet,
-        published,
-    })
+    Ok(doc)
 }
 
 /// `POST /api/documents`: stores and extracts documents (one JSON object or an array),

@@ -39,11 +39,13 @@ pub mod date;
 pub mod encoding;
 pub mod feed;
 pub mod html;
+pub mod record;
 pub mod warc;
 
 pub use encoding::{decode, Decoded, EncodingSource, Markup};
 pub use feed::{parse_feed, Feed, FeedItem};
 pub use html::{extract_page, fragment_text, Page};
+pub use record::{document_from_json, DOCUMENT_FIELDS};
 pub use warc::{open_warc, parse_http_response, WarcItem, WarcReader, WarcRecord};
 
 /// Least share of Arabic letters among all letters for a document to count as Arabic. Half:
