@@ -66,7 +66,7 @@ pub async fn events(State(app): AppState, RawQuery(q): RawQuery) -> Result<Respo
     let sort = Sort::parse(sort_name).ok_or_else(|| {
         ApiError::bad_request(format!(
             "sort: expected one of {}, got {sort_name:?}",
-            Sort::NAMES.join(", ")
+            Sort::ALL.map(Sort::name).join(", ")
         ))
     })?;
     let page = Page {

@@ -15,7 +15,7 @@ mod state;
 pub use state::{App, Config, MIN_TOKEN_LEN};
 
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -63,6 +63,26 @@ async fn method_not_allowed() -> Response {
     .into_response()
 }
 
+/// On every response: the page loads nothing from elsewhere and is framed nowhere.
+const SECURITY_HEADERS: [(HeaderName, &str); 3] = [
+    (
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+    ),
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::REFERRER_POLICY, "no-referrer"),
+];
+
+/// The answer to a CORS preflight from the configured origin.
+const PREFLIGHT_HEADERS: [(HeaderName, &str); 3] = [
+    (header::ACCESS_CONTROL_ALLOW_METHODS, "GET, POST"),
+    (
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        "authorization, content-type",
+    ),
+    (header::ACCESS_CONTROL_MAX_AGE, "600"),
+];
+
 /// Security headers on every response; CORS for the configured origin only.
 async fn headers(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     let cors = app
@@ -77,36 +97,16 @@ async fn headers(State(app): State<Arc<App>>, request: Request, next: Next) -> R
         next.run(request).await
     };
     let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
-        ),
-    );
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    for (name, value) in SECURITY_HEADERS {
+        h.insert(name, HeaderValue::from_static(value));
+    }
     if let Some(origin) = cors {
         h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
         h.insert(header::VARY, HeaderValue::from_static("Origin"));
         if preflight {
-            h.insert(
-                header::ACCESS_CONTROL_ALLOW_METHODS,
-                HeaderValue::from_static("GET, POST"),
-            );
-            h.insert(
-                header::ACCESS_CONTROL_ALLOW_HEADERS,
-                HeaderValue::from_static("authorization, content-type"),
-            );
-            h.insert(
-                header::ACCESS_CONTROL_MAX_AGE,
-                HeaderValue::from_static("600"),
-            );
+            for (name, value) in PREFLIGHT_HEADERS {
+                h.insert(name, HeaderValue::from_static(value));
+            }
         }
     }
     response

@@ -75,8 +75,12 @@ struct Reply {
     body: Value,
 }
 
+async fn respond(s: &Server, request: Request<Body>) -> axum::response::Response {
+    s.router.clone().oneshot(request).await.unwrap()
+}
+
 async fn send(s: &Server, request: Request<Body>) -> Reply {
-    let response = s.router.clone().oneshot(request).await.unwrap();
+    let response = respond(s, request).await;
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
@@ -549,12 +553,7 @@ async fn cors_is_off_unless_an_origin_is_configured() {
 #[tokio::test]
 async fn the_page_is_served_with_a_policy_that_keeps_it_offline() {
     let s = server(None, None);
-    let response = s
-        .router
-        .clone()
-        .oneshot(Request::get("/").body(Body::empty()).unwrap())
-        .await
-        .unwrap();
+    let response = respond(&s, Request::get("/").body(Body::empty()).unwrap()).await;
     assert_eq!(response.status(), StatusCode::OK);
     let csp = response.headers()[header::CONTENT_SECURITY_POLICY]
         .to_str()
@@ -566,26 +565,20 @@ async fn the_page_is_served_with_a_policy_that_keeps_it_offline() {
     let html = String::from_utf8(html.to_vec()).unwrap();
     assert!(html.contains("/assets/app.js"));
     for asset in ["/assets/app.js", "/assets/app.css", "/assets/borders.json"] {
-        let r = s
-            .router
-            .clone()
-            .oneshot(Request::get(asset).body(Body::empty()).unwrap())
-            .await
-            .unwrap();
+        let r = respond(&s, Request::get(asset).body(Body::empty()).unwrap()).await;
         assert_eq!(r.status(), StatusCode::OK, "{asset}");
     }
     let again = Request::get("/")
         .header(header::IF_NONE_MATCH, etag)
         .body(Body::empty())
         .unwrap();
-    let r = s.router.clone().oneshot(again).await.unwrap();
+    let r = respond(&s, again).await;
     assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
-    let r = s
-        .router
-        .clone()
-        .oneshot(Request::get("/assets/passwd").body(Body::empty()).unwrap())
-        .await
-        .unwrap();
+    let r = respond(
+        &s,
+        Request::get("/assets/passwd").body(Body::empty()).unwrap(),
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
 

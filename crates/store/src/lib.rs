@@ -155,17 +155,8 @@ pub enum Sort {
 }
 
 impl Sort {
-    /// The names [`Sort::parse`] accepts.
-    pub const NAMES: [&'static str; 6] = [
-        "date",
-        "-date",
-        "fatalities",
-        "-fatalities",
-        "sources",
-        "-sources",
-    ];
-
-    const ALL: [Sort; 6] = [
+    /// Every sort, in the order the API lists them.
+    pub const ALL: [Sort; 6] = [
         Sort::Date,
         Sort::DateDesc,
         Sort::Fatalities,
@@ -174,16 +165,20 @@ impl Sort {
         Sort::SourcesDesc,
     ];
 
-    pub fn parse(s: &str) -> Option<Sort> {
-        Sort::NAMES
-            .iter()
-            .position(|n| *n == s)
-            .map(|i| Sort::ALL[i])
-    }
-
     /// The name [`Sort::parse`] reads.
     pub fn name(self) -> &'static str {
-        Sort::NAMES[Sort::ALL.iter().position(|s| *s == self).unwrap_or(0)]
+        match self {
+            Sort::Date => "date",
+            Sort::DateDesc => "-date",
+            Sort::Fatalities => "fatalities",
+            Sort::FatalitiesDesc => "-fatalities",
+            Sort::Sources => "sources",
+            Sort::SourcesDesc => "-sources",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Sort> {
+        Sort::ALL.into_iter().find(|sort| sort.name() == s)
     }
 }
 

@@ -963,9 +963,8 @@ mod tests {
         let (_dir, mut s) = store();
         run(&mut s, &examples(), 50);
         let all = Filter::default();
-        for name in Sort::NAMES {
-            let sort = Sort::parse(name).unwrap();
-            assert_eq!(sort.name(), name);
+        for sort in Sort::ALL {
+            assert_eq!(Sort::parse(sort.name()), Some(sort));
             let whole = ids(&s
                 .events_json(
                     &all,
