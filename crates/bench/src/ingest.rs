@@ -11,7 +11,8 @@ use rasid_store::{
     StoredMentions,
 };
 use serde_json::json;
-use std::cell::Cell;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -25,6 +26,7 @@ const USAGE: &str = "usage: rasid-ingest-bench [--shared DIR] [--docs N] [--runs
   --runs N       runs of each measurement, the median is reported (default 3)
   --batch N      documents per transaction (default 500, as rasid ingest)
   --dir DIR      folder for the database files (default: the system's temporary folder)
+  --keep         keep the database of the last run (its path is printed)
   --json FILE    also write the figures as JSON to FILE";
 
 struct Options {
@@ -34,6 +36,7 @@ struct Options {
     batch: usize,
     dir: PathBuf,
     json: Option<PathBuf>,
+    keep: bool,
 }
 
 fn parse_args() -> Result<Options, String> {
@@ -44,6 +47,7 @@ fn parse_args() -> Result<Options, String> {
         batch: 500,
         dir: std::env::temp_dir(),
         json: None,
+        keep: false,
     };
     let mut flags = Flags::from_env();
     while let Some(flag) = flags.next_flag() {
@@ -54,6 +58,7 @@ fn parse_args() -> Result<Options, String> {
             "--batch" => opts.batch = flags.count("--batch")?,
             "--dir" => opts.dir = PathBuf::from(flags.value("--dir")?),
             "--json" => opts.json = Some(PathBuf::from(flags.value("--json")?)),
+            "--keep" => opts.keep = true,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown option {other}")),
         }
@@ -65,15 +70,22 @@ fn parse_args() -> Result<Options, String> {
 /// and merge.
 struct TimedStore {
     inner: SqliteStore,
-    spent: Cell<Duration>,
+    /// time spent in each method of the store
+    spent: RefCell<BTreeMap<&'static str, Duration>>,
 }
 
 impl TimedStore {
-    fn time<T>(&self, f: impl FnOnce() -> T) -> T {
+    fn add(&self, method: &'static str, took: Duration) {
+        *self.spent.borrow_mut().entry(method).or_default() += took;
+    }
+    fn time<T>(&self, method: &'static str, f: impl FnOnce() -> T) -> T {
         let start = Instant::now();
         let out = f();
-        self.spent.set(self.spent.get() + start.elapsed());
+        self.add(method, start.elapsed());
         out
+    }
+    fn total(&self) -> Duration {
+        self.spent.borrow().values().sum()
     }
 }
 
@@ -81,48 +93,56 @@ type R<T> = rasid_store::Result<T>;
 
 impl Store for TimedStore {
     fn extraction_fingerprint(&self) -> R<Option<String>> {
-        self.time(|| self.inner.extraction_fingerprint())
+        self.time("extraction_fingerprint", || {
+            self.inner.extraction_fingerprint()
+        })
     }
     fn document_by_id(&self, id: &str) -> R<Option<DocumentMeta>> {
-        self.time(|| self.inner.document_by_id(id))
+        self.time("document_by_id", || self.inner.document_by_id(id))
     }
     fn document_by_url(&self, url: &str) -> R<Option<DocumentMeta>> {
-        self.time(|| self.inner.document_by_url(url))
+        self.time("document_by_url", || self.inner.document_by_url(url))
     }
     fn document_by_hash(&self, hash: &str) -> R<Option<DocumentMeta>> {
-        self.time(|| self.inner.document_by_hash(hash))
+        self.time("document_by_hash", || self.inner.document_by_hash(hash))
     }
     fn document(&self, id: &str) -> R<Option<StoredDocument>> {
-        self.time(|| self.inner.document(id))
+        self.time("document", || self.inner.document(id))
     }
     fn document_ids(&self) -> R<Vec<String>> {
-        self.time(|| self.inner.document_ids())
+        self.time("document_ids", || self.inner.document_ids())
     }
     fn documents_meta(&self, ids: &[String]) -> R<Vec<DocumentMeta>> {
-        self.time(|| self.inner.documents_meta(ids))
+        self.time("documents_meta", || self.inner.documents_meta(ids))
     }
     fn events_near(&self, probe: &Probe) -> R<Vec<String>> {
-        self.time(|| self.inner.events_near(probe))
+        self.time("events_near", || self.inner.events_near(probe))
     }
     fn documents_of_events(&self, events: &[String]) -> R<Vec<String>> {
-        self.time(|| self.inner.documents_of_events(events))
+        self.time("documents_of_events", || {
+            self.inner.documents_of_events(events)
+        })
     }
     fn events_of_documents(&self, docs: &[String]) -> R<Vec<String>> {
-        self.time(|| self.inner.events_of_documents(docs))
+        self.time("events_of_documents", || {
+            self.inner.events_of_documents(docs)
+        })
     }
     fn mentions_of_documents(&self, docs: &[String]) -> R<Vec<StoredMentions>> {
-        self.time(|| self.inner.mentions_of_documents(docs))
+        self.time("mentions_of_documents", || {
+            self.inner.mentions_of_documents(docs)
+        })
     }
     fn events_by_id(&self, ids: &[String]) -> R<Vec<Event>> {
-        self.time(|| self.inner.events_by_id(ids))
+        self.time("events_by_id", || self.inner.events_by_id(ids))
     }
     fn counts(&self) -> R<Counts> {
-        self.time(|| self.inner.counts())
+        self.time("counts", || self.inner.counts())
     }
     fn apply(&mut self, batch: Batch) -> R<()> {
         let start = Instant::now();
         let out = self.inner.apply(batch);
-        self.spent.set(self.spent.get() + start.elapsed());
+        self.add("apply", start.elapsed());
         out
     }
 }
@@ -167,11 +187,12 @@ fn run(opts: &Options) -> Result<(), String> {
     };
     let mut last = None;
     let mut store_times = Vec::new();
+    let mut by_method: BTreeMap<&str, Vec<Duration>> = BTreeMap::new();
     let (ingest_times, _) = time_runs(opts.runs, "ingest into a fresh store", || {
         remove();
         let mut store = TimedStore {
             inner: SqliteStore::open(&db).expect("open the store"),
-            spent: Cell::new(Duration::ZERO),
+            spent: RefCell::default(),
         };
         let summary = ingest(
             &mut store,
@@ -183,14 +204,21 @@ fn run(opts: &Options) -> Result<(), String> {
             &mut |_| {},
         )
         .expect("ingest");
-        store_times.push(store.spent.get());
+        store_times.push(store.total());
+        for (method, took) in store.spent.borrow().iter() {
+            by_method.entry(*method).or_default().push(*took);
+        }
         let counts = store.inner.counts().expect("counts");
         last = Some((summary, counts));
         n
     });
     // closing the store checkpoints the write-ahead log into the file
     let db_mb = file_mb(&db) + file_mb(&PathBuf::from(format!("{}-wal", db.display())));
-    remove();
+    if opts.keep {
+        eprintln!("kept the database of the last run: {}", db.display());
+    } else {
+        remove();
+    }
     let (summary, counts) = last.expect("one run");
     let ingest_stats = Stats::of(&ingest_times);
     let (dps, dps_lo, dps_hi) = ingest_stats.rate(n as f64);
@@ -226,6 +254,13 @@ fn run(opts: &Options) -> Result<(), String> {
         "store share of the ingest time",
         store_share * 100.0
     );
+    let method_medians: BTreeMap<&str, f64> = by_method
+        .iter()
+        .map(|(method, times)| (*method, Stats::of(times).median))
+        .collect();
+    for (method, median) in &method_medians {
+        println!("{:<46} {:>8.2} s", format!("  in {method}"), median);
+    }
     println!(
         "{:<46} {:>8.1} %",
         "share outside extraction (store + merge)",
@@ -251,6 +286,7 @@ fn run(opts: &Options) -> Result<(), String> {
             "docs_per_second": dps,
             "store_seconds": store_stats.json(),
             "store_share": store_share,
+            "store_seconds_by_method": method_medians,
             "share_outside_extraction": outside,
             "db_mb": db_mb,
             "store": counts,

@@ -174,7 +174,24 @@ async function run(page) {
   mkdirSync(screenshotDir, { recursive: true });
   await screenshot(page, 'observatory.png');
 
-  // 5. The language toggle changes the labels and the direction, and is remembered.
+  // 5. A search of two words lists the documents that hold them next to each other, with
+  // the words highlighted.
+  const query = 'القوات الأمريكية';
+  const found = await api(`/api/search?q=${encodeURIComponent(query)}`);
+  check(found.total > 0 && found.total_exact, `the search «${query}» finds ${found.total} documents`);
+  await page.fill('#search-input', query);
+  await page.press('#search-input', 'Enter');
+  await page.waitForSelector('#panel .search-hit', { timeout: STEP_TIMEOUT });
+  const hits = await page.$$eval('#panel .search-hit', (items) => items.map((i) => ({
+    id: i.dataset.documentId, marks: Array.from(i.querySelectorAll('mark.hit'), (m) => m.textContent),
+  })));
+  check(hits.length === found.documents.length && hits.every((h, k) => h.id === found.documents[k].id),
+    `the panel lists the ${found.documents.length} documents of the search, in order`);
+  check(hits.every((h) => h.marks.length > 0 && h.marks.every((m) => m.startsWith('القوات'))),
+    'every listed document highlights the two words');
+  await page.screenshot({ path: path.join(screenshotDir, 'search.png') });
+
+  // 6. The language toggle changes the labels and the direction, and is remembered.
   const before = { dir: await page.getAttribute('html', 'dir'), label: await page.textContent('#f-reset') };
   await page.click('#lang-toggle');
   const after = { dir: await page.getAttribute('html', 'dir'), label: await page.textContent('#f-reset') };

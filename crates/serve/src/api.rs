@@ -14,6 +14,7 @@ use rasid_merge::Event;
 use rasid_store::{
     ingest, ChangeKind, DocumentMeta, IngestOptions, Page, Queries, Sort, SqliteStore, Store,
 };
+use rasid_text::search::Query;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -294,60 +295,53 @@ pub async fn stats(State(app): AppState, RawQuery(q): RawQuery) -> Result<Respon
     .into_response())
 }
 
-/// Where the folded `query` occurs in `text`: character ranges of the original text.
-fn find_matches(text: &str, query: &str) -> Vec<(usize, usize)> {
-    let folded = rasid_text::fold(text);
-    folded
-        .text
-        .match_indices(query)
-        .take(MATCHES_PER_DOCUMENT)
-        .map(|(at, m)| folded.original_span(at, at + m.len()))
-        .collect()
-}
-
-/// `GET /api/search?q=`: documents whose text contains the query, compared folded
-/// (without diacritics, hamza forms or tatweel), with where it occurs.
+/// `GET /api/search?q=`: documents with the query's words, folded (without diacritics,
+/// hamza forms or tatweel) and with their clitics, in order; with where they occur.
 pub async fn search(State(app): AppState, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
     let params = Params::parse(q.as_deref(), false, &["q", "limit", "offset"])?;
-    let query = params.get("q").unwrap_or("");
-    if query.chars().count() > MAX_QUERY_CHARS {
+    let text = params.get("q").unwrap_or("");
+    if text.chars().count() > MAX_QUERY_CHARS {
         return Err(ApiError::bad_request(format!(
             "q: at most {MAX_QUERY_CHARS} characters"
         )));
     }
-    let folded = rasid_text::fold_str(query);
-    if folded.chars().count() < 3 {
-        return Err(ApiError::bad_request(
-            "q: give at least three letters to search for",
-        ));
-    }
+    let query = Query::parse(text)
+        .filter(|q| q.letters() >= 3)
+        .ok_or_else(|| ApiError::bad_request("q: give at least three letters to search for"))?;
     let limit = params.number("limit", 20, 1..=MAX_SEARCH_PAGE)?;
     let offset = params.number("offset", 0, 0..=MAX_OFFSET)?;
-    let query = query.to_string();
+    let text = text.to_string();
     let body = app
         .read(move |s| {
-            let (total, ids) = s.search_documents(&folded, limit, offset)?;
-            let mut found = Vec::new();
-            for id in ids {
-                let Some(doc) = s.document(&id)? else { continue };
-                let matches = find_matches(&doc.text, &folded);
-                let chars: Vec<char> = doc.text.chars().collect();
-                let (first, first_end) = matches.first().copied().unwrap_or((0, 0));
-                let from = first.saturating_sub(SNIPPET_CONTEXT);
-                let to = (first_end + SNIPPET_CONTEXT).min(chars.len());
-                let snippet: String = chars[from..to].iter().collect();
-                let matches: Vec<Value> = matches
-                    .iter()
-                    .map(|(start, end)| json!({ "start": start, "end": end }))
-                    .collect();
-                let meta = DocumentInfo::from(doc.meta);
-                found.push(json!({
-                    "id": meta.id, "url": meta.url, "outlet": meta.outlet,
-                    "published": meta.published, "matches": matches,
-                    "snippet": { "text": snippet, "start": from },
-                }));
-            }
-            Ok(json!({ "query": query, "folded": folded, "total": total, "limit": limit, "offset": offset, "documents": found }))
+            let page = s.search_documents(&query, limit, offset)?;
+            let found: Vec<Value> = page
+                .documents
+                .into_iter()
+                .map(|hit| {
+                    let chars: Vec<char> = hit.document.text.chars().collect();
+                    let (first, first_end) = hit.matches.first().copied().unwrap_or((0, 0));
+                    let from = first.saturating_sub(SNIPPET_CONTEXT);
+                    let to = (first_end + SNIPPET_CONTEXT).min(chars.len());
+                    let snippet: String = chars[from..to].iter().collect();
+                    let matches: Vec<Value> = hit
+                        .matches
+                        .iter()
+                        .take(MATCHES_PER_DOCUMENT)
+                        .map(|(start, end)| json!({ "start": start, "end": end }))
+                        .collect();
+                    let meta = DocumentInfo::from(hit.document.meta);
+                    json!({
+                        "id": meta.id, "url": meta.url, "outlet": meta.outlet,
+                        "published": meta.published, "matches": matches,
+                        "snippet": { "text": snippet, "start": from },
+                    })
+                })
+                .collect();
+            Ok(json!({
+                "query": text, "words": query.words(), "total": page.total,
+                "total_exact": page.total_exact, "limit": limit, "offset": offset,
+                "documents": found,
+            }))
         })
         .await?;
     Ok(Json(body).into_response())

@@ -337,19 +337,37 @@ async fn search_folds_the_query_like_the_text() {
     // written with hamza in the seeds, searched without it
     let with_hamza = docs.iter().filter(|d| d.text.contains("الأمريكية")).count();
     assert!(with_hamza > 0);
+    let found = |r: &Reply| -> Vec<String> {
+        let mut out = Vec::new();
+        for d in r.body["documents"].as_array().unwrap() {
+            let text = &docs.iter().find(|x| x.id == d["id"]).unwrap().text;
+            let chars: Vec<char> = text.chars().collect();
+            let m = &d["matches"][0];
+            let span = m["start"].as_u64().unwrap() as usize..m["end"].as_u64().unwrap() as usize;
+            out.push(rasid_text::fold_str(
+                &chars[span].iter().collect::<String>(),
+            ));
+        }
+        out
+    };
     let r = get(&s, &format!("/api/search?q={}", enc("الامريكيه"))).await;
     assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body["words"], json!(["الامريكيه"]));
+    assert_eq!(r.body["total_exact"], true);
     assert!(r.body["total"].as_u64().unwrap() >= with_hamza as u64);
-    for d in r.body["documents"].as_array().unwrap() {
-        let text = &docs.iter().find(|x| x.id == d["id"]).unwrap().text;
-        let chars: Vec<char> = text.chars().collect();
-        let m = &d["matches"][0];
-        let found: String = chars
-            [m["start"].as_u64().unwrap() as usize..m["end"].as_u64().unwrap() as usize]
-            .iter()
-            .collect();
-        assert_eq!(rasid_text::fold_str(&found), "الامريكيه", "{found}");
+    for span in found(&r) {
+        // the article of the query is optional
+        assert!(span.ends_with("امريكيه"), "{span}");
     }
+    // several words: next to each other, in order
+    let phrase = docs
+        .iter()
+        .filter(|d| d.text.contains("القوات الأمريكية"))
+        .count();
+    assert!(phrase > 0);
+    let r = get(&s, &format!("/api/search?q={}", enc("القوات الأمريكية"))).await;
+    assert_eq!(r.body["total"], phrase);
+    assert!(found(&r).iter().all(|span| span == "القوات الامريكيه"));
     let r = get(&s, &format!("/api/search?q={}", enc("ال"))).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(get(&s, "/api/search").await.status, StatusCode::BAD_REQUEST);

@@ -1293,7 +1293,7 @@ async function search(query) {
       item.addEventListener('keydown', (k) => { if (k.key === 'Enter') openDocument(d.id); });
       return item;
     });
-    panel().replaceChildren(panelHeader(t('search_results', { q: query }), `${result.total}`),
+    panel().replaceChildren(panelHeader(t('search_results', { q: query }), result.total_exact === false ? `${result.total}+` : `${result.total}`),
       items.length ? el('ol', { class: 'search-hits' }, items) : el('p', { class: 'hint' }, t('search_none')));
   } catch (error) {
     if (request === panelRequest) showPanelError(error);

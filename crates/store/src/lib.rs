@@ -18,6 +18,7 @@ pub use sqlite::SqliteStore;
 
 use rasid_merge::Event;
 use rasid_resolution::ResolvedMention;
+use rasid_text::search::Query;
 use serde::Serialize;
 use std::fmt;
 
@@ -237,6 +238,27 @@ impl std::error::Error for StoreError {}
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+/// Documents a search of several words reads at most to find where the words stand.
+pub const SEARCH_READ_CAP: u64 = 2_000;
+
+/// A page of documents a search query matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchPage {
+    /// How many documents match: exact, or, when `total_exact` is false, those among the
+    /// first [`SEARCH_READ_CAP`] documents holding every word.
+    pub total: u64,
+    pub total_exact: bool,
+    pub documents: Vec<SearchHit>,
+}
+
+/// A document a search query matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchHit {
+    pub document: StoredDocument,
+    /// Where the query occurs: character ranges of the original text.
+    pub matches: Vec<(usize, usize)>,
+}
+
 /// The storage layer that ingest works on. Reads see the last committed state; [`Store::apply`] commits a batch
 /// atomically.
 pub trait Store {
@@ -287,10 +309,58 @@ pub trait Queries: Store {
     /// What the event with this id became when it is no longer stored: the last change
     /// recorded for it.
     fn last_change(&self, id: &str) -> Result<Option<Change>>;
-    /// Documents whose folded text (rasid_text::fold) contains `folded` (three characters
-    /// or more): how many, and the ids of the page `offset..offset + limit`, in id order.
-    fn search_documents(&self, folded: &str, limit: u64, offset: u64)
-        -> Result<(u64, Vec<String>)>;
+    /// Ids of the documents whose search index holds every one of `terms`
+    /// (rasid_text::search::index_terms), in id order: `limit` of them from `offset`.
+    fn search_candidates(&self, terms: &[&str], limit: u64, offset: u64) -> Result<Vec<String>>;
+    /// How many documents [`Queries::search_candidates`] would list without a limit.
+    fn count_search_candidates(&self, terms: &[&str]) -> Result<u64>;
+    /// The documents the query matches (rasid_text::search), in id order: the page
+    /// `offset..offset + limit`, each with where the query occurs in it.
+    fn search_documents(&self, query: &Query, limit: u64, offset: u64) -> Result<SearchPage> {
+        let terms = query.terms();
+        let hit = |id: String| -> Result<Option<SearchHit>> {
+            let Some(document) = self.document(&id)? else {
+                return Ok(None);
+            };
+            let folded = rasid_text::fold(&document.text);
+            let matches: Vec<(usize, usize)> = query
+                .find(&folded.text)
+                .into_iter()
+                .map(|(start, end)| folded.original_span(start, end))
+                .collect();
+            Ok((!matches.is_empty()).then_some(SearchHit { document, matches }))
+        };
+        if query.words().len() == 1 {
+            // a document that holds the one term holds the word: the index answers exactly
+            let total = self.count_search_candidates(&terms)?;
+            let mut documents = Vec::new();
+            for id in self.search_candidates(&terms, limit, offset)? {
+                documents.extend(hit(id)?);
+            }
+            return Ok(SearchPage {
+                total,
+                total_exact: true,
+                documents,
+            });
+        }
+        // the index does not know where the words stand: each document is read to see
+        // whether they follow each other, up to a bound
+        let candidates = self.search_candidates(&terms, SEARCH_READ_CAP + 1, 0)?;
+        let total_exact = candidates.len() as u64 <= SEARCH_READ_CAP;
+        let mut matching = Vec::new();
+        for id in candidates.into_iter().take(SEARCH_READ_CAP as usize) {
+            matching.extend(hit(id)?);
+        }
+        Ok(SearchPage {
+            total: matching.len() as u64,
+            total_exact,
+            documents: matching
+                .into_iter()
+                .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+                .take(usize::try_from(limit).unwrap_or(usize::MAX))
+                .collect(),
+        })
+    }
     /// Changes after `since` (RFC 3339 UTC, as stored) and after log position `after`, in
     /// log order; at most `limit` when one is given.
     fn changes_since(&self, since: &str, after: i64, limit: Option<u64>) -> Result<Vec<Change>>;

@@ -20,10 +20,15 @@ const MIGRATIONS: &[(i64, &str, Option<Backfill>)] = &[
         include_str!("migrations/sqlite/0002_serve.sql"),
         Some(backfill_serve),
     ),
+    (
+        3,
+        include_str!("migrations/sqlite/0003_search_words.sql"),
+        Some(backfill_search),
+    ),
 ];
 
-/// Fills what migration 2 added for the events and documents already stored: the actor
-/// names of each event and the search index of each document.
+/// Fills what migration 2 added for the events already stored: the actor names of each
+/// event. (Its trigram search index is replaced by migration 3, which fills its own.)
 fn backfill_serve(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
     let mut events = tx.prepare("SELECT id, body FROM event_bodies")?;
     let mut rows = events.query([])?;
@@ -33,6 +38,11 @@ fn backfill_serve(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
             .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
         insert_actor_keys(tx, &id, &event)?;
     }
+    Ok(())
+}
+
+/// Fills the word index of migration 3 with the documents already stored.
+fn backfill_search(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
     let mut docs = tx.prepare("SELECT rowid, text FROM documents")?;
     let mut rows = docs.query([])?;
     while let Some(row) = rows.next()? {
@@ -64,10 +74,11 @@ fn insert_actor_keys(tx: &rusqlite::Transaction, id: &str, e: &Event) -> rusqlit
     Ok(())
 }
 
-/// Adds a document's folded text to the search index under the document's row id.
+/// Adds the search terms of a document's text to the index under the document's row id.
 fn index_document(tx: &rusqlite::Transaction, rowid: i64, text: &str) -> rusqlite::Result<()> {
-    tx.prepare_cached("INSERT INTO documents_fts (rowid, folded) VALUES (?1, ?2)")?
-        .execute(params![rowid, rasid_text::fold(text).text])?;
+    let terms = rasid_text::search::index_terms(&rasid_text::fold(text).text);
+    tx.prepare_cached("INSERT INTO documents_fts (rowid, terms) VALUES (?1, ?2)")?
+        .execute(params![rowid, terms])?;
     Ok(())
 }
 
@@ -84,9 +95,13 @@ fn unindex_document(tx: &rusqlite::Transaction, id: &str) -> rusqlite::Result<Op
     Ok(rowid)
 }
 
-/// An FTS5 query for the literal text `s`: one phrase, quotes doubled.
-fn fts_phrase(s: &str) -> String {
-    format!("\"{}\"", s.replace('"', "\"\""))
+/// An FTS5 query for documents holding every term: each a quoted string, quotes doubled.
+fn fts_all_of(terms: &[&str]) -> String {
+    let quoted: Vec<String> = terms
+        .iter()
+        .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+        .collect();
+    quoted.join(" AND ")
 }
 
 /// The `ORDER BY` of a sort (portable: `NULLS LAST` where the engines' defaults differ).
@@ -908,28 +923,25 @@ impl Queries for SqliteStore {
         Ok(rows.into_iter().next())
     }
 
-    fn search_documents(
-        &self,
-        folded: &str,
-        limit: u64,
-        offset: u64,
-    ) -> Result<(u64, Vec<String>)> {
-        let matching = "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1";
-        let phrase = SqlValue::Text(fts_phrase(folded));
-        let total = self.query_count(
-            &format!("SELECT COUNT(*) FROM documents WHERE rowid IN ({matching})"),
-            std::slice::from_ref(&phrase),
-        )?;
-        let ids = self.query_strings(
-            &format!("SELECT id FROM documents WHERE rowid IN ({matching}) ORDER BY id LIMIT ?2 OFFSET ?3"),
+    fn search_candidates(&self, terms: &[&str], limit: u64, offset: u64) -> Result<Vec<String>> {
+        self.query_strings(
+            "SELECT id FROM documents WHERE rowid IN
+               (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1)
+             ORDER BY id LIMIT ?2 OFFSET ?3",
             &[
-                phrase,
+                SqlValue::Text(fts_all_of(terms)),
                 SqlValue::Int(i64::try_from(limit).unwrap_or(i64::MAX)),
                 SqlValue::Int(i64::try_from(offset).unwrap_or(i64::MAX)),
             ],
             "cannot search documents",
-        )?;
-        Ok((total, ids))
+        )
+    }
+
+    fn count_search_candidates(&self, terms: &[&str]) -> Result<u64> {
+        self.query_count(
+            "SELECT COUNT(*) FROM documents_fts WHERE documents_fts MATCH ?1",
+            &[SqlValue::Text(fts_all_of(terms))],
+        )
     }
 
     fn changes_since(&self, since: &str, after: i64, limit: Option<u64>) -> Result<Vec<Change>> {
@@ -949,7 +961,9 @@ impl Queries for SqliteStore {
 mod tests {
     use super::*;
     use crate::testing::{examples, lex, run, store};
+    use crate::SearchPage;
     use rasid_merge::extract_events;
+    use rasid_text::search::Query;
 
     fn ids(events: &[String]) -> Vec<String> {
         events
@@ -1081,14 +1095,46 @@ mod tests {
                 .unwrap();
             assert!(links.contains(&(e.id.clone(), e.responds_to[0].clone())));
         }
-        // a folded query without hamza finds text written with it, inside longer words
+        // a folded query without hamza finds text written with it, with its clitics
+        let search = |q: &str, limit: u64, offset: u64| {
+            s.search_documents(&Query::parse(q).unwrap(), limit, offset)
+                .unwrap()
+        };
         let with_hamza = docs.iter().filter(|d| d.text.contains("الأسد")).count() as u64;
         assert!(with_hamza > 0);
-        let (total, found) = s.search_documents("الاسد", 100, 0).unwrap();
-        assert!(total >= with_hamza, "{total} < {with_hamza}");
-        assert_eq!(found.len() as u64, total);
+        let found = search("الاسد", 100, 0);
+        assert!(found.total_exact);
+        assert!(found.total >= with_hamza, "{} < {with_hamza}", found.total);
+        assert_eq!(found.documents.len() as u64, found.total);
+        for hit in &found.documents {
+            let chars: Vec<char> = hit.document.text.chars().collect();
+            let (start, end) = hit.matches[0];
+            let text: String = chars[start..end].iter().collect();
+            assert_eq!(
+                rasid_text::fold_str(&text),
+                "الاسد",
+                "{}",
+                hit.document.meta.id
+            );
+        }
+        // pages of a search cover its documents once
+        let ids = |page: &SearchPage| -> Vec<String> {
+            page.documents
+                .iter()
+                .map(|h| h.document.meta.id.clone())
+                .collect()
+        };
+        let first = search("الاسد", 1, 0);
+        let rest = search("الاسد", 100, 1);
+        assert_eq!([ids(&first), ids(&rest)].concat(), ids(&found));
+        // a phrase: only documents with the words next to each other
+        let phrase = search("عين الأسد", 100, 0);
+        let with_phrase = docs.iter().filter(|d| d.text.contains("عين الأسد")).count() as u64;
+        assert!(with_phrase > 0);
+        assert_eq!(phrase.total, with_phrase);
+        assert!(phrase.total_exact);
         // FTS syntax in a query is text, not syntax
-        assert_eq!(s.search_documents("\" OR * NEAR(", 10, 0).unwrap().0, 0);
+        assert_eq!(search("\" OR * NEAR(الاسد", 10, 0).total, 0);
     }
 
     #[test]
@@ -1130,6 +1176,7 @@ mod tests {
         assert!(found.iter().any(|f| f.id == e.id));
         let stats = s.stats(&Filter::default(), 10).unwrap();
         assert!(stats.by_actor.iter().any(|t| &t.key == name));
-        assert!(s.search_documents("الاسد", 10, 0).unwrap().0 > 0);
+        let query = Query::parse("الاسد").unwrap();
+        assert!(s.search_documents(&query, 10, 0).unwrap().total > 0);
     }
 }

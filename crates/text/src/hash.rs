@@ -2,7 +2,7 @@
 //! fingerprints that must not change between runs, and as a fast hasher for the fixed
 //! vocabularies of the tables (SipHash's resistance to crafted keys buys nothing there).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The FNV-1a offset basis: the hash of no bytes.
 pub const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -36,6 +36,7 @@ impl std::hash::Hasher for Fnv {
 }
 
 pub(crate) type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+pub(crate) type FastSet<T> = HashSet<T, std::hash::BuildHasherDefault<Fnv>>;
 
 #[cfg(test)]
 mod tests {

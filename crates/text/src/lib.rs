@@ -6,6 +6,7 @@ pub mod day;
 pub mod fold;
 pub mod hash;
 pub mod numbers;
+pub mod search;
 pub mod tokens;
 
 pub use day::Day;
