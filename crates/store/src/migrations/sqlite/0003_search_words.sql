@@ -2,7 +2,7 @@
 
 -- Each document's words and their forms without clitics (rasid_text::search::index_terms),
 -- without positions: a query asks for documents holding all its words, and the store reads
--- those documents to see where the words stand (rasid_text::search::Query::find). A fifth
+-- those documents to see where the words stand (rasid_text::search::Query::find). About a tenth
 -- of the trigram index's size and far less to write per document. Row ids are the
 -- documents' row ids; the terms themselves are not stored. Filled by the store. The terms
 -- are words separated by spaces, so FTS5's plain `ascii` tokenizer (which takes every
