@@ -92,6 +92,16 @@ async fn send(s: &Server, request: Request<Body>) -> Reply {
     }
 }
 
+/// The start days of the events of a reply, in its order (undated events left out).
+fn start_days(body: &Value) -> Vec<&str> {
+    body["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["date"]["start"].as_str())
+        .collect()
+}
+
 async fn get(s: &Server, uri: &str) -> Reply {
     send(s, Request::get(uri).body(Body::empty()).unwrap()).await
 }
@@ -133,12 +143,7 @@ async fn events_are_listed_filtered_sorted_and_paged() {
     assert_eq!(r.body["total"], json!(expected.len()));
     assert_eq!(r.body["sort"], "-date");
     // newest first by default
-    let starts: Vec<&str> = r.body["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|e| e["date"]["start"].as_str())
-        .collect();
+    let starts = start_days(&r.body);
     assert!(starts.windows(2).all(|w| w[0] >= w[1]), "{starts:?}");
     // pages of two cover the list once
     let mut paged = Vec::new();
@@ -294,12 +299,7 @@ async fn a_chain_holds_the_answered_and_the_answering_in_time_order() {
             .as_array()
             .unwrap()
             .contains(&json!({"from": id, "to": target})));
-        let starts: Vec<&str> = r.body["events"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter_map(|e| e["date"]["start"].as_str())
-            .collect();
+        let starts = start_days(&r.body);
         assert!(starts.windows(2).all(|w| w[0] <= w[1]), "{starts:?}");
     }
 }

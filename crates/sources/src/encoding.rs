@@ -6,6 +6,7 @@
 //! since mislabelled windows-1256 pages are common. Invalid bytes never stop decoding: they
 //! become U+FFFD and are counted in [`Decoded::replaced`].
 
+use crate::shorten;
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
 
 /// What kind of markup the bytes hold: it decides which in-document declaration is read.
@@ -278,13 +279,6 @@ fn parse_attributes(bytes: &[u8]) -> Vec<(String, String)> {
         out.push((name, String::from_utf8_lossy(value).into_owned()));
     }
     out
-}
-
-fn shorten(s: &str, max_chars: usize) -> String {
-    match s.char_indices().nth(max_chars) {
-        Some((at, _)) => format!("{}…", &s[..at]),
-        None => s.to_string(),
-    }
 }
 
 #[cfg(test)]

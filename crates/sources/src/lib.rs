@@ -48,6 +48,15 @@ pub use html::{extract_page, fragment_text, Page};
 pub use record::{document_from_json, DOCUMENT_FIELDS};
 pub use warc::{open_warc, parse_http_response, WarcItem, WarcReader, WarcRecord};
 
+/// The first `max_chars` characters of `s`, with an ellipsis when more followed: input
+/// quoted in an error message.
+pub(crate) fn shorten(s: &str, max_chars: usize) -> String {
+    match s.char_indices().nth(max_chars) {
+        Some((at, _)) => format!("{}…", &s[..at]),
+        None => s.to_string(),
+    }
+}
+
 /// Least share of Arabic letters among all letters for a document to count as Arabic. Half:
 /// Arabic news quotes English names and acronyms (CNN, ISIS, F-16), rarely as many letters as
 /// the Arabic around them, while an English or French page has next to no Arabic letters.

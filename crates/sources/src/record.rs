@@ -1,6 +1,7 @@
 //! A document given as a JSON object (`{"id", "text", "url"?, "outlet"?, "published"?}`): a
 //! JSON Lines record of `rasid extract`/`ingest`, or a document posted to the API.
 
+use crate::shorten;
 use rasid_extraction::Document;
 use rasid_text::Day;
 use serde_json::Value;
@@ -105,13 +106,6 @@ fn json_kind(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
-    }
-}
-
-fn shorten(s: &str, max_chars: usize) -> String {
-    match s.char_indices().nth(max_chars) {
-        Some((at, _)) => format!("{}…", &s[..at]),
-        None => s.to_string(),
     }
 }
 

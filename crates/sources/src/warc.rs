@@ -6,6 +6,7 @@
 //! or corrupt file ends the reading with an error saying at which record and byte; the
 //! records before it are kept.
 
+use crate::shorten;
 use std::borrow::Cow;
 use std::io::{self, BufRead, BufReader, Read};
 
@@ -186,7 +187,10 @@ impl<R: BufRead> Iterator for WarcReader<R> {
                     headers.push((name.trim().to_string(), value.trim().to_string()))
                 }
                 None => {
-                    return self.fail(format!("malformed record header line {:?}", shorten(text)))
+                    return self.fail(format!(
+                        "malformed record header line {:?}",
+                        shorten(text, 60)
+                    ))
                 }
             }
         }
@@ -234,13 +238,6 @@ fn read_error(e: &io::Error) -> String {
     }
 }
 
-fn shorten(s: &str) -> String {
-    match s.char_indices().nth(60) {
-        Some((at, _)) => format!("{}…", &s[..at]),
-        None => s.to_string(),
-    }
-}
-
 /// An HTTP response as stored in a `response` record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpResponse<'a> {
@@ -276,7 +273,7 @@ pub fn parse_http_response(block: &[u8], max_body: usize) -> Result<HttpResponse
         _ => {
             return Err(format!(
                 "not an HTTP response (status line {:?})",
-                shorten(status_line)
+                shorten(status_line, 60)
             ))
         }
     };
