@@ -89,8 +89,15 @@ const CONTEXT_SENTENCES: usize = 2;
 
 /// Runs extraction and resolution over one document.
 pub fn resolve_document(doc: &Document, lex: &Lexicons) -> Vec<ResolvedMention> {
-    let analysis = Analysis::new(&doc.text, doc.published, lex);
-    let mut mentions = find_mentions(&analysis);
+    resolve(&Analysis::new(&doc.text, doc.published, lex), &doc.text)
+}
+
+/// Extraction and resolution over a document already analysed, whose original text is
+/// `text`: for callers that use the analysis for more (a store takes its search terms
+/// from the folded text and its words).
+pub fn resolve(analysis: &Analysis, text: &str) -> Vec<ResolvedMention> {
+    let lex = analysis.lex;
+    let mut mentions = find_mentions(analysis);
     fill_from_context(&mut mentions, lex);
     let places = DocumentPlaces::new(
         lex,
@@ -105,11 +112,11 @@ pub fn resolve_document(doc: &Document, lex: &Lexicons) -> Vec<ResolvedMention> 
             .map(|a| lex.actors[a.actor as usize].country.as_str()),
     );
     // resolved index of each mention that has a place
-    let original = Original::new(&doc.text);
+    let original = Original::new(text);
     let mut index = vec![None; mentions.len()];
     let mut out = Vec::new();
     for (i, m) in mentions.iter().enumerate() {
-        let Some(r) = resolve_mention(&analysis, &original, m, &places) else {
+        let Some(r) = resolve_mention(analysis, &original, m, &places) else {
             continue;
         };
         index[i] = Some(out.len());

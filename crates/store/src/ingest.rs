@@ -10,13 +10,12 @@
 //! rewritten; a batch is one transaction.
 
 use crate::{
-    Batch, ChangeKind, DocumentMeta, Probe, Result, Store, StoreError, StoredDocument,
-    StoredMentions,
+    Batch, ChangeKind, DocumentMeta, Probe, PutDocument, Result, Store, StoreError, StoredMentions,
 };
-use rasid_extraction::Document;
+use rasid_extraction::{Analysis, Document};
 use rasid_lexicons::Lexicons;
 use rasid_merge::{merge_with_members, possible_days, DocumentMentions, Event, SAME_PLACE_LAT};
-use rasid_resolution::{resolve_document, ResolvedMention};
+use rasid_resolution::{resolve, ResolvedMention};
 use rasid_text::Day;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -86,11 +85,13 @@ pub fn content_hash(text: &str) -> String {
 /// What a probe asks: type, sub-type, latitude and longitude bits, possible days.
 type ProbeKey<'a> = (&'a str, &'a str, u64, u64, Option<(Day, Day)>);
 
-/// A document to store, with its mentions, and the stored document it replaces.
+/// A document to store, with its mentions and search terms, and the stored document it
+/// replaces.
 struct Incoming {
     doc: Document,
     hash: String,
     mentions: Vec<ResolvedMention>,
+    search_terms: String,
     replaces: Option<String>,
     /// When it was first stored, for a document extracted again.
     ingested: Option<String>,
@@ -185,8 +186,10 @@ fn classify<S: Store>(
         } else {
             summary.documents_new += 1;
         }
+        let (mentions, search_terms) = extract(doc, lex);
         incoming.push(Incoming {
-            mentions: resolve_document(doc, lex),
+            mentions,
+            search_terms,
             doc: doc.clone(),
             hash,
             replaces,
@@ -194,6 +197,13 @@ fn classify<S: Store>(
         });
     }
     Ok(incoming)
+}
+
+/// The resolved mentions of a document and its search terms, from one fold of its text.
+fn extract(doc: &Document, lex: &Lexicons) -> (Vec<ResolvedMention>, String) {
+    let analysis = Analysis::new(&doc.text, doc.published, lex);
+    let terms = rasid_text::search::index_terms(analysis.text(), &analysis.tokens);
+    (resolve(&analysis, &doc.text), terms)
 }
 
 fn note_duplicate(summary: &mut Summary, doc: &str, of: &str) {
@@ -366,7 +376,7 @@ fn merge_batch<S: Store>(
         if let Some(old) = i.replaces.filter(|old| *old != i.doc.id) {
             batch.delete_documents.push(old);
         }
-        batch.put_documents.push(StoredDocument {
+        batch.put_documents.push(PutDocument {
             meta: DocumentMeta {
                 id: i.doc.id,
                 url: i.doc.url,
@@ -376,6 +386,7 @@ fn merge_batch<S: Store>(
                 content_hash: i.hash,
             },
             text: i.doc.text,
+            search_terms: i.search_terms,
         });
     }
     Ok(batch)
@@ -405,8 +416,10 @@ fn reextract<S: Store>(
                 outlet: stored.meta.outlet,
                 published: stored.meta.published.as_deref().and_then(Day::parse_iso),
             };
+            let (mentions, search_terms) = extract(&doc, lex);
             incoming.push(Incoming {
-                mentions: resolve_document(&doc, lex),
+                mentions,
+                search_terms,
                 hash: stored.meta.content_hash,
                 replaces: Some(stored.meta.id),
                 ingested: Some(stored.meta.ingested),

@@ -43,6 +43,16 @@ pub struct StoredDocument {
     pub text: String,
 }
 
+/// A document to store, with the terms the search index keeps for it
+/// ([`rasid_text::search::index_terms`] of its folded text). The terms come with it, made
+/// by the pure stages from the fold extraction did, so that a store only writes them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PutDocument {
+    pub meta: DocumentMeta,
+    pub text: String,
+    pub search_terms: String,
+}
+
 /// The mentions of one stored document and the event each belongs to.
 #[derive(Debug, Clone)]
 pub struct StoredMentions {
@@ -116,7 +126,7 @@ pub struct Change {
 #[derive(Debug, Default)]
 pub struct Batch {
     /// Documents to store (replacing one with the same id).
-    pub put_documents: Vec<StoredDocument>,
+    pub put_documents: Vec<PutDocument>,
     /// Documents to remove (replaced by a new version under another id), with their mentions.
     pub delete_documents: Vec<String>,
     /// The complete mentions of these documents, replacing what was stored for them.

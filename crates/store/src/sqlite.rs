@@ -47,7 +47,9 @@ fn backfill_search(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
     let mut rows = docs.query([])?;
     while let Some(row) = rows.next()? {
         let (rowid, text): (i64, String) = (row.get(0)?, row.get(1)?);
-        index_document(tx, rowid, &text)?;
+        let folded = rasid_text::fold(&text).text;
+        let terms = rasid_text::search::index_terms(&folded, &rasid_text::tokens::tokens(&folded));
+        index_document(tx, rowid, &terms)?;
     }
     Ok(())
 }
@@ -74,9 +76,8 @@ fn insert_actor_keys(tx: &rusqlite::Transaction, id: &str, e: &Event) -> rusqlit
     Ok(())
 }
 
-/// Adds the search terms of a document's text to the index under the document's row id.
-fn index_document(tx: &rusqlite::Transaction, rowid: i64, text: &str) -> rusqlite::Result<()> {
-    let terms = rasid_text::search::index_terms(&rasid_text::fold(text).text);
+/// Adds the search terms of a document to the index under the document's row id.
+fn index_document(tx: &rusqlite::Transaction, rowid: i64, terms: &str) -> rusqlite::Result<()> {
     tx.prepare_cached("INSERT INTO documents_fts (rowid, terms) VALUES (?1, ?2)")?
         .execute(params![rowid, terms])?;
     Ok(())
@@ -599,7 +600,7 @@ impl Store for SqliteStore {
                 index_document(
                     tx,
                     stored.unwrap_or_else(|| tx.last_insert_rowid()),
-                    &d.text,
+                    &d.search_terms,
                 )?;
             }
             for dm in &batch.put_mentions {

@@ -28,9 +28,41 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
+/// Per character of the Arabic block (U+0600–U+06FF): whether a clitic of `list` starts
+/// with it (`last`: ends with it). Words that cannot carry a clitic skip the comparisons.
+fn edge_letters(list: &[&str], last: bool) -> [bool; 256] {
+    let mut table = [false; 256];
+    for clitic in list {
+        let edge = if last {
+            clitic.chars().next_back()
+        } else {
+            clitic.chars().next()
+        };
+        if let Some(k) = edge
+            .and_then(|c| (c as usize).checked_sub(0x0600))
+            .filter(|&k| k < 256)
+        {
+            table[k] = true;
+        }
+    }
+    table
+}
+
+fn in_table(table: &[bool; 256], c: Option<char>) -> bool {
+    c.and_then(|c| (c as usize).checked_sub(0x0600))
+        .is_some_and(|k| k < 256 && table[k])
+}
+
 /// `word` and what is left of it after each proclitic it starts with.
 fn without_proclitics(word: &str) -> impl Iterator<Item = &str> {
-    let rests = PROCLITICS.iter().filter_map(move |p| {
+    static FIRST: std::sync::OnceLock<[bool; 256]> = std::sync::OnceLock::new();
+    let first = FIRST.get_or_init(|| edge_letters(PROCLITICS, false));
+    let candidates = if in_table(first, word.chars().next()) {
+        PROCLITICS
+    } else {
+        &[]
+    };
+    let rests = candidates.iter().filter_map(move |p| {
         let rest = word.get(p.len()..)?;
         (same_bytes(&word.as_bytes()[..p.len()], p.as_bytes()) && long_enough(rest)).then_some(rest)
     });
@@ -39,7 +71,14 @@ fn without_proclitics(word: &str) -> impl Iterator<Item = &str> {
 
 /// `word` and what is left of it after each enclitic it ends with.
 fn without_enclitics(word: &str) -> impl Iterator<Item = &str> {
-    let rests = ENCLITICS.iter().filter_map(move |e| {
+    static LAST: std::sync::OnceLock<[bool; 256]> = std::sync::OnceLock::new();
+    let last = LAST.get_or_init(|| edge_letters(ENCLITICS, true));
+    let candidates = if in_table(last, word.chars().next_back()) {
+        ENCLITICS
+    } else {
+        &[]
+    };
+    let rests = candidates.iter().filter_map(move |e| {
         let rest = word.get(..word.len().checked_sub(e.len())?)?;
         (same_bytes(&word.as_bytes()[rest.len()..], e.as_bytes()) && long_enough(rest))
             .then_some(rest)
@@ -47,15 +86,25 @@ fn without_enclitics(word: &str) -> impl Iterator<Item = &str> {
     std::iter::once(word).chain(rests)
 }
 
-/// The terms a search index keeps for a folded text: each word, and each of its forms
-/// without a proclitic, an enclitic or both; each once, in the order of their first
-/// occurrence, separated by spaces (so that the index's tokenizer may be FTS5's plain
-/// `ascii` one, which splits at ASCII spaces and punctuation only).
-pub fn index_terms(folded: &str) -> String {
-    let mut seen: FastSet<&str> = FastSet::default();
+/// The terms a search index keeps for a folded text whose words are `words` (its
+/// [`tokens`]): each word, and each of its forms without a proclitic, an enclitic or both;
+/// each once, in the order of their first occurrence, separated by spaces (so that the
+/// index's tokenizer may be FTS5's plain `ascii` one, which splits at ASCII spaces and
+/// punctuation only).
+pub fn index_terms(folded: &str, words: &[Token]) -> String {
+    // sized for every word once and a few forms of each, so that the sets never grow
+    let mut seen_words: FastSet<&str> =
+        FastSet::with_capacity_and_hasher(words.len(), Default::default());
+    let mut seen: FastSet<&str> =
+        FastSet::with_capacity_and_hasher(2 * words.len(), Default::default());
     let mut out = String::with_capacity(folded.len() * 2);
-    for token in tokens(folded) {
-        for form in without_proclitics(token.text(folded)) {
+    for token in words {
+        let word = token.text(folded);
+        // a word said again brings no form that its first time did not
+        if !seen_words.insert(word) {
+            continue;
+        }
+        for form in without_proclitics(word) {
             for term in without_enclitics(form) {
                 if seen.insert(term) {
                     if !out.is_empty() {
@@ -202,9 +251,14 @@ mod tests {
             .collect()
     }
 
+    fn terms_of(text: &str) -> String {
+        let folded = fold(text).text;
+        index_terms(&folded, &tokens(&folded))
+    }
+
     /// Whether the index terms of `text` hold every term of `query`.
     fn indexed(query: &str, text: &str) -> bool {
-        let terms = index_terms(&fold(text).text);
+        let terms = terms_of(text);
         let terms: Vec<&str> = terms.split(' ').collect();
         Query::parse(query)
             .unwrap()
@@ -269,7 +323,7 @@ mod tests {
 
     #[test]
     fn index_terms_are_distinct() {
-        let terms = index_terms(&fold("وبالموصل الموصل، قواتها").text);
+        let terms = terms_of("وبالموصل الموصل، قواتها");
         let terms: Vec<&str> = terms.split(' ').collect();
         let distinct: std::collections::HashSet<&&str> = terms.iter().collect();
         assert_eq!(distinct.len(), terms.len(), "{terms:?}");
@@ -279,6 +333,16 @@ mod tests {
         for t in ["وبالموصل", "بالموصل", "الموصل", "موصل"] {
             assert!(terms.contains(&t), "{t} in {terms:?}");
         }
-        assert_eq!(index_terms(""), "");
+        assert_eq!(terms_of(""), "");
+    }
+
+    #[test]
+    fn a_word_said_again_adds_no_term() {
+        // the second قواتها is passed over, and its forms are there from the first
+        assert_eq!(
+            terms_of("قواتها في الموصل، قواتها وبالموصل"),
+            "قواتها قوات في الموصل موصل وبالموصل بالموصل"
+        );
+        assert_eq!(terms_of("قواتها قواتها"), terms_of("قواتها"));
     }
 }
