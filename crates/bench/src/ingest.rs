@@ -24,7 +24,7 @@ const USAGE: &str = "usage: rasid-ingest-bench [--shared DIR] [--docs N] [--runs
                  (default ../shared)
   --docs N       documents to ingest (default 100000)
   --runs N       runs of each measurement, the median is reported (default 3)
-  --batch N      documents per transaction (default 500, as rasid ingest)
+  --batch N      documents per transaction (default 2000, as rasid ingest)
   --dir DIR      folder for the database files (default: the system's temporary folder)
   --keep         keep the database of the last run (its path is printed)
   --json FILE    also write the figures as JSON to FILE";
@@ -44,7 +44,7 @@ fn parse_args() -> Result<Options, String> {
         shared: PathBuf::from("../shared"),
         docs: 100_000,
         runs: 3,
-        batch: 500,
+        batch: rasid_store::DEFAULT_BATCH_SIZE,
         dir: std::env::temp_dir(),
         json: None,
         keep: false,

@@ -55,7 +55,7 @@ enum Command {
         #[arg(long, value_parser = parse_day)]
         published: Option<Day>,
         /// Documents per transaction.
-        #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+        #[arg(long, default_value_t = rasid_store::DEFAULT_BATCH_SIZE as u64, value_parser = clap::value_parser!(u64).range(1..=100_000))]
         batch: u64,
         /// Print the summary as JSON on standard output.
         #[arg(long)]

@@ -184,7 +184,7 @@ pub fn demo_command(addr: &str) -> ExitCode {
         .map_err(|e| e.to_string())
         .and_then(|lex| {
             let mut store = SqliteStore::open(&db_path).map_err(|e| e.to_string())?;
-            let options = IngestOptions { batch_size: 500 };
+            let options = IngestOptions::default();
             ingest(&mut store, &lex, &read.documents, &options, &mut |_| {})
                 .map_err(|e| e.to_string())
         });

@@ -464,7 +464,7 @@ pub async fn post_documents(
         .collect();
     let summary = app
         .write(move |w| {
-            let options = IngestOptions { batch_size: 500 };
+            let options = IngestOptions::default();
             Ok(ingest(
                 &mut w.store,
                 &w.lexicons,

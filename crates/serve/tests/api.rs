@@ -52,7 +52,7 @@ fn server(token: Option<&str>, cors: Option<&str>) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("seeds.db");
     let mut store = SqliteStore::open(&db).unwrap();
-    let options = IngestOptions { batch_size: 500 };
+    let options = IngestOptions::default();
     ingest(&mut store, lexicons(), &seeds(), &options, &mut |_| {}).unwrap();
     drop(store);
     let app = App::open(Config {

@@ -13,7 +13,7 @@ mod testing;
 pub mod time;
 
 pub use filter::{ActorPlan, Filter, FilterError, SqlHints, FILTER_NAMES};
-pub use ingest::{ingest, IngestOptions, Summary};
+pub use ingest::{ingest, IngestOptions, Summary, DEFAULT_BATCH_SIZE};
 pub use sqlite::SqliteStore;
 
 use rasid_merge::Event;
