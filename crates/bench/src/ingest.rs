@@ -1,6 +1,7 @@
 //! `rasid-ingest-bench`: documents per second of `rasid ingest` into a fresh SQLite store,
 //! the final database size, the share of the time spent in the store (SQLite reads and
-//! writes) and the share outside extraction (store and merge), single-threaded. See `README.md`.
+//! writes) and the share outside extraction (store, search terms and merge),
+//! single-threaded. See `README.md`.
 
 use rasid_bench::{exit_status, read_docs, time_runs, varied_corpus, Flags, Stats, MB};
 use rasid_lexicons::Lexicons;
@@ -263,7 +264,7 @@ fn run(opts: &Options) -> Result<(), String> {
     }
     println!(
         "{:<46} {:>8.1} %",
-        "share outside extraction (store + merge)",
+        "share outside extraction (store, terms, merge)",
         outside * 100.0
     );
     println!("{:<46} {:>8.1} MB", "database size", db_mb);

@@ -65,7 +65,11 @@ pub struct Stats {
 
 impl Stats {
     pub fn of(times: &[Duration]) -> Stats {
-        let mut s: Vec<f64> = times.iter().map(Duration::as_secs_f64).collect();
+        Stats::of_values(times.iter().map(Duration::as_secs_f64).collect())
+    }
+
+    /// Median, minimum and maximum of any figures (at least one).
+    pub fn of_values(mut s: Vec<f64>) -> Stats {
         s.sort_by(f64::total_cmp);
         let n = s.len();
         let median = if n % 2 == 1 {
