@@ -170,7 +170,7 @@ impl Filter {
     /// The FROM clause the condition of [`Filter::sql_with`] needs with these hints.
     pub fn sql_from(&self, hints: &SqlHints) -> &'static str {
         if self.actor.is_some() && hints.actor == ActorPlan::Walk {
-            "event_actors AS by_actor JOIN events ON events.id = by_actor.event_id"
+            "event_actors AS by_actor JOIN events ON events.key = by_actor.event_key"
         } else {
             "events"
         }
@@ -232,10 +232,10 @@ impl Filter {
             let p = bind(SqlValue::Text(a.clone()), &mut params);
             conds.push(match hints.actor {
                 ActorPlan::Collect => {
-                    format!("id IN (SELECT event_id FROM event_actors WHERE actor = {p})")
+                    format!("key IN (SELECT event_key FROM event_actors WHERE actor = {p})")
                 }
                 ActorPlan::PerEvent => format!(
-                    "EXISTS (SELECT 1 FROM event_actors WHERE actor = {p} AND event_id = events.id)"
+                    "EXISTS (SELECT 1 FROM event_actors WHERE actor = {p} AND event_key = events.key)"
                 ),
                 ActorPlan::Walk => format!("by_actor.actor = {p}"),
             });
@@ -296,7 +296,7 @@ mod tests {
         assert!(!sql.contains("DROP"), "{sql}");
         assert_eq!(
             sql,
-            "date_end >= ?1 AND country = ?2 AND id IN (SELECT event_id FROM event_actors WHERE actor = ?3)"
+            "date_end >= ?1 AND country = ?2 AND key IN (SELECT event_key FROM event_actors WHERE actor = ?3)"
         );
         assert_eq!(params[1], SqlValue::Text("SY".into()));
         assert_eq!(
@@ -315,7 +315,7 @@ mod tests {
         let (sql, params) = f.sql_with(|n| format!("?{n}"), &hints);
         assert_eq!(
             sql,
-            "date_end >= ?1 AND date_start >= ?2 AND EXISTS (SELECT 1 FROM event_actors WHERE actor = ?3 AND event_id = events.id)"
+            "date_end >= ?1 AND date_start >= ?2 AND EXISTS (SELECT 1 FROM event_actors WHERE actor = ?3 AND event_key = events.key)"
         );
         assert_eq!(params[1], SqlValue::Text("2024-02-09".into()));
     }

@@ -7,6 +7,7 @@ use crate::{
 };
 use rasid_merge::Event;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// A step of a migration that needs Rust code (the fold, JSON), run after its SQL.
@@ -25,6 +26,11 @@ const MIGRATIONS: &[(i64, &str, Option<Backfill>)] = &[
         include_str!("migrations/sqlite/0003_search_words.sql"),
         Some(backfill_search),
     ),
+    (
+        4,
+        include_str!("migrations/sqlite/0004_integer_keys.sql"),
+        None,
+    ),
 ];
 
 /// Fills what migration 2 added for the events already stored: the actor names of each
@@ -36,7 +42,12 @@ fn backfill_serve(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
         let (id, body): (String, String) = (row.get(0)?, row.get(1)?);
         let event: Event = serde_json::from_str(&body)
             .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-        insert_actor_keys(tx, &id, &event)?;
+        // version 2's table, keyed by the text id
+        let mut insert =
+            tx.prepare_cached("INSERT INTO event_actors (actor, event_id) VALUES (?1, ?2)")?;
+        for key in actor_keys(&event) {
+            insert.execute(params![key, id])?;
+        }
     }
     Ok(())
 }
@@ -67,33 +78,44 @@ fn actor_keys(e: &Event) -> Vec<String> {
     keys
 }
 
-fn insert_actor_keys(tx: &rusqlite::Transaction, id: &str, e: &Event) -> rusqlite::Result<()> {
-    let mut insert =
-        tx.prepare_cached("INSERT INTO event_actors (actor, event_id) VALUES (?1, ?2)")?;
-    for key in actor_keys(e) {
-        insert.execute(params![key, id])?;
-    }
-    Ok(())
-}
-
-/// Adds the search terms of a document to the index under the document's row id.
-fn index_document(tx: &rusqlite::Transaction, rowid: i64, terms: &str) -> rusqlite::Result<()> {
+/// Adds the search terms of a document to the index under the document's key (its row id).
+fn index_document(tx: &rusqlite::Transaction, key: i64, terms: &str) -> rusqlite::Result<()> {
     tx.prepare_cached("INSERT INTO documents_fts (rowid, terms) VALUES (?1, ?2)")?
-        .execute(params![rowid, terms])?;
+        .execute(params![key, terms])?;
     Ok(())
 }
 
-/// Removes the document with this id from the search index, if it is stored.
+/// Removes the document with this id from the search index, if it is stored; its key.
 fn unindex_document(tx: &rusqlite::Transaction, id: &str) -> rusqlite::Result<Option<i64>> {
-    let rowid: Option<i64> = tx
-        .prepare_cached("SELECT rowid FROM documents WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))
-        .optional()?;
-    if let Some(rowid) = rowid {
+    let key = key_of(tx, "documents", id)?;
+    if let Some(key) = key {
         tx.prepare_cached("DELETE FROM documents_fts WHERE rowid = ?1")?
-            .execute([rowid])?;
+            .execute([key])?;
     }
-    Ok(rowid)
+    Ok(key)
+}
+
+/// The key of the document or event (`table`) with this id, if it is stored.
+fn key_of(tx: &rusqlite::Transaction, table: &str, id: &str) -> rusqlite::Result<Option<i64>> {
+    tx.prepare_cached(&format!("SELECT key FROM {table} WHERE id = ?1"))?
+        .query_row([id], |r| r.get(0))
+        .optional()
+}
+
+/// The key of an id the batch wrote (`written`) or, failing that, the stored one's.
+fn key_in(
+    tx: &rusqlite::Transaction,
+    written: &HashMap<&str, i64>,
+    table: &str,
+    id: &str,
+) -> rusqlite::Result<i64> {
+    match written.get(id) {
+        Some(&key) => Ok(key),
+        None => key_of(tx, table, id)?.ok_or_else(|| {
+            let why = format!("a mention refers to {id}, which is not in the {table} table");
+            rusqlite::Error::ToSqlConversionFailure(why.into())
+        }),
+    }
 }
 
 /// An FTS5 query for documents holding every term: each a quoted string, quotes doubled.
@@ -300,13 +322,18 @@ impl SqliteStore {
         })
     }
 
-    /// Runs a query with bound values whose rows are one text column.
-    fn query_strings(&self, sql: &str, values: &[SqlValue], doing: &str) -> Result<Vec<String>> {
+    /// Runs a query with bound values whose rows are one column.
+    fn query_column<T: rusqlite::types::FromSql>(
+        &self,
+        sql: &str,
+        values: &[SqlValue],
+        doing: &str,
+    ) -> Result<Vec<T>> {
         let params: Vec<rusqlite::types::Value> = values.iter().map(to_sql).collect();
         self.conn
             .prepare_cached(sql)
             .and_then(|mut st| {
-                st.query_map(params_from_iter(params), |r| r.get::<_, String>(0))?
+                st.query_map(params_from_iter(params), |r| r.get::<_, T>(0))?
                     .collect::<rusqlite::Result<Vec<_>>>()
             })
             .map_err(fail(&self.path, doing))
@@ -473,9 +500,10 @@ impl Store for SqliteStore {
         };
         self.conn
             .prepare_cached(
-                "SELECT event_id FROM mentions
-                 WHERE event_type = ?1 AND sub_event_type = ?2 AND possible_last >= ?3
-                   AND possible_first <= ?4 AND lat >= ?5 AND lat <= ?6 AND lon >= ?7 AND lon <= ?8",
+                "SELECT id FROM events WHERE key IN (
+                   SELECT event_key FROM mentions
+                   WHERE event_type = ?1 AND sub_event_type = ?2 AND possible_last >= ?3
+                     AND possible_first <= ?4 AND lat >= ?5 AND lat <= ?6 AND lon >= ?7 AND lon <= ?8)",
             )
             .and_then(|mut st| {
                 st.query_map(
@@ -497,18 +525,30 @@ impl Store for SqliteStore {
     }
 
     fn documents_of_events(&self, events: &[String]) -> Result<Vec<String>> {
-        self.strings_for("SELECT doc_id FROM mentions WHERE event_id = ?1", events)
+        self.strings_for(
+            "SELECT d.id FROM events AS e JOIN mentions AS m ON m.event_key = e.key
+               JOIN documents AS d ON d.key = m.doc_key
+             WHERE e.id = ?1",
+            events,
+        )
     }
 
     fn events_of_documents(&self, docs: &[String]) -> Result<Vec<String>> {
-        self.strings_for("SELECT event_id FROM mentions WHERE doc_id = ?1", docs)
+        self.strings_for(
+            "SELECT e.id FROM documents AS d JOIN mentions AS m ON m.doc_key = d.key
+               JOIN events AS e ON e.key = m.event_key
+             WHERE d.id = ?1",
+            docs,
+        )
     }
 
     fn mentions_of_documents(&self, docs: &[String]) -> Result<Vec<StoredMentions>> {
         let mut out: Vec<StoredMentions> = Vec::new();
         for chunk in docs.chunks(IN_CHUNK) {
             let sql = format!(
-                "SELECT doc_id, event_id, body FROM mentions WHERE doc_id IN ({}) ORDER BY doc_id, seq",
+                "SELECT d.id, e.id, m.body FROM documents AS d JOIN mentions AS m ON m.doc_key = d.key
+                   JOIN events AS e ON e.key = m.event_key
+                 WHERE d.id IN ({}) ORDER BY d.id, m.seq",
                 vec!["?"; chunk.len()].join(",")
             );
             let rows = self
@@ -545,7 +585,11 @@ impl Store for SqliteStore {
     }
 
     fn events_by_id(&self, ids: &[String]) -> Result<Vec<Event>> {
-        let bodies = self.strings_for("SELECT body FROM event_bodies WHERE id = ?1", ids)?;
+        let bodies = self.strings_for(
+            "SELECT b.body FROM events AS e JOIN event_bodies AS b ON b.event_key = e.key
+             WHERE e.id = ?1",
+            ids,
+        )?;
         let mut events = bodies
             .iter()
             .map(|b| self.parse_event(b))
@@ -577,187 +621,7 @@ impl Store for SqliteStore {
             .conn
             .transaction()
             .map_err(fail(&path, "cannot start a transaction"))?;
-        let run = |tx: &rusqlite::Transaction| -> rusqlite::Result<()> {
-            for id in &batch.delete_documents {
-                unindex_document(tx, id)?;
-                tx.prepare_cached("DELETE FROM documents WHERE id = ?1")?
-                    .execute([id])?;
-                tx.prepare_cached("DELETE FROM mentions WHERE doc_id = ?1")?
-                    .execute([id])?;
-            }
-            for d in &batch.put_documents {
-                let m = &d.meta;
-                let stored = unindex_document(tx, &m.id)?;
-                tx.prepare_cached(
-                    "INSERT INTO documents (id, url, outlet, published, ingested, content_hash, text)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                     ON CONFLICT (id) DO UPDATE SET url = excluded.url, outlet = excluded.outlet,
-                       published = excluded.published, ingested = excluded.ingested,
-                       content_hash = excluded.content_hash, text = excluded.text",
-                )?
-                .execute(params![m.id, m.url, m.outlet, m.published, m.ingested, m.content_hash, d.text])?;
-                // an update keeps the row (and row id) of the stored version
-                index_document(
-                    tx,
-                    stored.unwrap_or_else(|| tx.last_insert_rowid()),
-                    &d.search_terms,
-                )?;
-            }
-            for dm in &batch.put_mentions {
-                tx.prepare_cached("DELETE FROM mentions WHERE doc_id = ?1")?
-                    .execute([&dm.doc])?;
-                let mut insert = tx.prepare_cached(
-                    "INSERT INTO mentions (doc_id, seq, event_id, event_type, sub_event_type, lat, lon, possible_first, possible_last, body)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                )?;
-                for (seq, (event, m)) in dm.mentions.iter().enumerate() {
-                    let days =
-                        rasid_merge::possible_days(m).map(|(f, l)| (f.to_string(), l.to_string()));
-                    let (first, last) = match &days {
-                        Some((f, l)) => (f.as_str(), l.as_str()),
-                        None => ANY_DAY,
-                    };
-                    let body = serde_json::to_string(m)
-                        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-                    insert.execute(params![
-                        dm.doc,
-                        seq as i64,
-                        event,
-                        m.event_type,
-                        m.sub_event_type,
-                        m.place.lat,
-                        m.place.lon,
-                        first,
-                        last,
-                        body
-                    ])?;
-                }
-            }
-            for id in &batch.delete_events {
-                for sql in [
-                    "DELETE FROM events WHERE id = ?1",
-                    "DELETE FROM event_bodies WHERE id = ?1",
-                    "DELETE FROM sources WHERE event_id = ?1",
-                    "DELETE FROM links WHERE event_id = ?1",
-                    "DELETE FROM event_actors WHERE event_id = ?1",
-                ] {
-                    tx.prepare_cached(sql)?.execute([id])?;
-                }
-            }
-            let now = crate::time::now();
-            // a new event has no sources or links to replace
-            let new: std::collections::HashSet<&str> = batch
-                .changes
-                .iter()
-                .filter(|c| c.0 == ChangeKind::New)
-                .map(|c| c.1.as_str())
-                .collect();
-            for e in &batch.put_events {
-                let body = serde_json::to_string(e)
-                    .map_err(|err| rusqlite::Error::ToSqlConversionFailure(Box::new(err)))?;
-                let loc = e.location.as_ref();
-                tx.prepare_cached(
-                    "INSERT INTO events (id, date_start, date_end, event_type, sub_event_type, country, admin1,
-                       lat, lon, actor1, actor2, fatalities_min, n_sources, updated)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
-                     ON CONFLICT (id) DO UPDATE SET date_start = excluded.date_start,
-                       date_end = excluded.date_end, event_type = excluded.event_type,
-                       sub_event_type = excluded.sub_event_type, country = excluded.country,
-                       admin1 = excluded.admin1, lat = excluded.lat, lon = excluded.lon,
-                       actor1 = excluded.actor1, actor2 = excluded.actor2, fatalities_min = excluded.fatalities_min,
-                       n_sources = excluded.n_sources, updated = excluded.updated",
-                )?
-                .execute(params![
-                    e.id,
-                    e.date.start,
-                    e.date.end,
-                    e.event_type,
-                    e.sub_event_type,
-                    loc.map(|l| &l.country),
-                    loc.map(|l| &l.admin1),
-                    loc.map(|l| l.lat),
-                    loc.map(|l| l.lon),
-                    e.actor1.as_ref().map(|a| &a.name),
-                    e.actor2.as_ref().map(|a| &a.name),
-                    e.fatalities.map(|f| i64::from(f.min)),
-                    e.docs.len() as i64,
-                    now
-                ])?;
-                tx.prepare_cached(
-                    "INSERT INTO event_bodies (id, body) VALUES (?1, ?2)
-                     ON CONFLICT (id) DO UPDATE SET body = excluded.body",
-                )?
-                .execute(params![e.id, body])?;
-                if !new.contains(e.id.as_str()) {
-                    tx.prepare_cached("DELETE FROM sources WHERE event_id = ?1")?
-                        .execute([&e.id])?;
-                    tx.prepare_cached("DELETE FROM links WHERE event_id = ?1")?
-                        .execute([&e.id])?;
-                    tx.prepare_cached("DELETE FROM event_actors WHERE event_id = ?1")?
-                        .execute([&e.id])?;
-                }
-                insert_actor_keys(tx, &e.id, e)?;
-                for s in &e.sources {
-                    tx.prepare_cached(
-                        "INSERT INTO sources (event_id, doc_id, claimant) VALUES (?1, ?2, ?3)
-                         ON CONFLICT DO NOTHING",
-                    )?
-                    .execute(params![
-                        e.id,
-                        s.doc,
-                        s.claimant.as_deref().unwrap_or("")
-                    ])?;
-                }
-                for target in &e.responds_to {
-                    tx.prepare_cached(
-                        "INSERT INTO links (event_id, responds_to) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-                    )?
-                    .execute(params![e.id, target])?;
-                }
-            }
-            let longest = batch
-                .put_events
-                .iter()
-                .filter_map(|e| {
-                    let day =
-                        |d: &Option<String>| d.as_deref().and_then(rasid_text::Day::parse_iso);
-                    Some(
-                        day(&e.date.end)?.days_since_epoch()
-                            - day(&e.date.start)?.days_since_epoch(),
-                    )
-                })
-                .max();
-            if let Some(span) = longest {
-                // a bound, never lowered: an event that shrinks or goes keeps it true
-                tx.prepare_cached(
-                    "INSERT INTO meta (key, value) VALUES ('max_date_span_days', ?1)
-                     ON CONFLICT (key) DO UPDATE SET value = excluded.value
-                     WHERE CAST(excluded.value AS INTEGER) > CAST(meta.value AS INTEGER)",
-                )?
-                .execute([span.to_string()])?;
-            }
-            if !batch.changes.is_empty() {
-                // the log's times never go back, even if the clock does
-                let last: Option<String> =
-                    tx.query_row("SELECT MAX(at) FROM changes", [], |r| r.get(0))?;
-                let at = last.filter(|l| *l > now).unwrap_or(now);
-                let mut insert = tx.prepare_cached(
-                    "INSERT INTO changes (at, kind, event_id, into_id) VALUES (?1, ?2, ?3, ?4)",
-                )?;
-                for (kind, event, into) in &batch.changes {
-                    insert.execute(params![at, kind.as_str(), event, into])?;
-                }
-            }
-            if let Some(f) = &batch.extraction_fingerprint {
-                tx.prepare_cached(
-                    "INSERT INTO meta (key, value) VALUES ('extraction_fingerprint', ?1)
-                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                )?
-                .execute([f])?;
-            }
-            Ok(())
-        };
-        run(&tx).map_err(fail(
+        run_batch(&tx, &batch).map_err(fail(
             &path,
             "cannot write a batch (nothing of it was stored)",
         ))?;
@@ -766,6 +630,218 @@ impl Store for SqliteStore {
             "cannot commit a batch (nothing of it was stored)",
         ))
     }
+}
+
+/// Writes a batch within its transaction: documents first and events next, so that the
+/// mentions, written last, find the keys of both.
+fn run_batch(tx: &rusqlite::Transaction, batch: &Batch) -> rusqlite::Result<()> {
+    for id in &batch.delete_documents {
+        if let Some(key) = unindex_document(tx, id)? {
+            tx.prepare_cached("DELETE FROM mentions WHERE doc_key = ?1")?
+                .execute([key])?;
+            tx.prepare_cached("DELETE FROM documents WHERE key = ?1")?
+                .execute([key])?;
+        }
+    }
+    let mut doc_keys: HashMap<&str, i64> = HashMap::with_capacity(batch.put_documents.len());
+    {
+        // an update keeps the key (and row) of the stored version
+        let mut upsert = tx.prepare_cached(
+            "INSERT INTO documents (id, url, outlet, published, ingested, content_hash, text)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (id) DO UPDATE SET url = excluded.url, outlet = excluded.outlet,
+               published = excluded.published, ingested = excluded.ingested,
+               content_hash = excluded.content_hash, text = excluded.text",
+        )?;
+        for d in &batch.put_documents {
+            let m = &d.meta;
+            let stored = unindex_document(tx, &m.id)?;
+            upsert.execute(params![
+                m.id,
+                m.url,
+                m.outlet,
+                m.published,
+                m.ingested,
+                m.content_hash,
+                d.text
+            ])?;
+            let key = stored.unwrap_or_else(|| tx.last_insert_rowid());
+            index_document(tx, key, &d.search_terms)?;
+            doc_keys.insert(&m.id, key);
+        }
+    }
+    for id in &batch.delete_events {
+        if let Some(key) = key_of(tx, "events", id)? {
+            for sql in [
+                "DELETE FROM events WHERE key = ?1",
+                "DELETE FROM event_bodies WHERE event_key = ?1",
+                "DELETE FROM sources WHERE event_key = ?1",
+                "DELETE FROM event_actors WHERE event_key = ?1",
+            ] {
+                tx.prepare_cached(sql)?.execute([key])?;
+            }
+        }
+        tx.prepare_cached("DELETE FROM links WHERE event_id = ?1")?
+            .execute([id])?;
+    }
+    let now = crate::time::now();
+    let event_keys = put_events(tx, batch, &now)?;
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO mentions (doc_key, seq, event_key, event_type, sub_event_type, lat, lon,
+               possible_first, possible_last, body)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
+        let mut delete = tx.prepare_cached("DELETE FROM mentions WHERE doc_key = ?1")?;
+        for dm in &batch.put_mentions {
+            let doc_key = key_in(tx, &doc_keys, "documents", &dm.doc)?;
+            delete.execute([doc_key])?;
+            for (seq, (event, m)) in dm.mentions.iter().enumerate() {
+                let days =
+                    rasid_merge::possible_days(m).map(|(f, l)| (f.to_string(), l.to_string()));
+                let (first, last) = match &days {
+                    Some((f, l)) => (f.as_str(), l.as_str()),
+                    None => ANY_DAY,
+                };
+                let body = serde_json::to_string(m)
+                    .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+                insert.execute(params![
+                    doc_key,
+                    seq as i64,
+                    key_in(tx, &event_keys, "events", event)?,
+                    m.event_type,
+                    m.sub_event_type,
+                    m.place.lat,
+                    m.place.lon,
+                    first,
+                    last,
+                    body
+                ])?;
+            }
+        }
+    }
+    let longest = batch
+        .put_events
+        .iter()
+        .filter_map(|e| {
+            let day = |d: &Option<String>| d.as_deref().and_then(rasid_text::Day::parse_iso);
+            Some(day(&e.date.end)?.days_since_epoch() - day(&e.date.start)?.days_since_epoch())
+        })
+        .max();
+    if let Some(span) = longest {
+        // a bound, never lowered: an event that shrinks or goes keeps it true
+        tx.prepare_cached(
+            "INSERT INTO meta (key, value) VALUES ('max_date_span_days', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value
+             WHERE CAST(excluded.value AS INTEGER) > CAST(meta.value AS INTEGER)",
+        )?
+        .execute([span.to_string()])?;
+    }
+    if !batch.changes.is_empty() {
+        // the log's times never go back, even if the clock does
+        let last: Option<String> = tx.query_row("SELECT MAX(at) FROM changes", [], |r| r.get(0))?;
+        let at = last.filter(|l| *l > now).unwrap_or(now);
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO changes (at, kind, event_id, into_id) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for (kind, event, into) in &batch.changes {
+            insert.execute(params![at, kind.as_str(), event, into])?;
+        }
+    }
+    if let Some(f) = &batch.extraction_fingerprint {
+        tx.prepare_cached(
+            "INSERT INTO meta (key, value) VALUES ('extraction_fingerprint', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )?
+        .execute([f])?;
+    }
+    Ok(())
+}
+
+/// Writes the batch's events with their bodies, sources, actor names and links, updated
+/// `now`; the key of each.
+fn put_events<'b>(
+    tx: &rusqlite::Transaction,
+    batch: &'b Batch,
+    now: &str,
+) -> rusqlite::Result<HashMap<&'b str, i64>> {
+    // a new event has no sources, names or links to replace
+    let new: HashSet<&str> = batch
+        .changes
+        .iter()
+        .filter(|c| c.0 == ChangeKind::New)
+        .map(|c| c.1.as_str())
+        .collect();
+    let mut upsert = tx.prepare_cached(
+        "INSERT INTO events (id, date_start, date_end, event_type, sub_event_type, country, admin1,
+           lat, lon, actor1, actor2, fatalities_min, n_sources, updated)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+         ON CONFLICT (id) DO UPDATE SET date_start = excluded.date_start,
+           date_end = excluded.date_end, event_type = excluded.event_type,
+           sub_event_type = excluded.sub_event_type, country = excluded.country,
+           admin1 = excluded.admin1, lat = excluded.lat, lon = excluded.lon,
+           actor1 = excluded.actor1, actor2 = excluded.actor2, fatalities_min = excluded.fatalities_min,
+           n_sources = excluded.n_sources, updated = excluded.updated",
+    )?;
+    let mut put_body = tx.prepare_cached(
+        "INSERT INTO event_bodies (event_key, body) VALUES (?1, ?2)
+         ON CONFLICT (event_key) DO UPDATE SET body = excluded.body",
+    )?;
+    let mut put_actor =
+        tx.prepare_cached("INSERT INTO event_actors (actor, event_key) VALUES (?1, ?2)")?;
+    let mut put_source = tx.prepare_cached(
+        "INSERT INTO sources (event_key, doc_id, claimant) VALUES (?1, ?2, ?3)
+         ON CONFLICT DO NOTHING",
+    )?;
+    let mut put_link = tx.prepare_cached(
+        "INSERT INTO links (event_id, responds_to) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+    )?;
+    let mut keys = HashMap::with_capacity(batch.put_events.len());
+    for e in &batch.put_events {
+        let body = serde_json::to_string(e)
+            .map_err(|err| rusqlite::Error::ToSqlConversionFailure(Box::new(err)))?;
+        let loc = e.location.as_ref();
+        let stored = key_of(tx, "events", &e.id)?;
+        upsert.execute(params![
+            e.id,
+            e.date.start,
+            e.date.end,
+            e.event_type,
+            e.sub_event_type,
+            loc.map(|l| &l.country),
+            loc.map(|l| &l.admin1),
+            loc.map(|l| l.lat),
+            loc.map(|l| l.lon),
+            e.actor1.as_ref().map(|a| &a.name),
+            e.actor2.as_ref().map(|a| &a.name),
+            e.fatalities.map(|f| i64::from(f.min)),
+            e.docs.len() as i64,
+            now
+        ])?;
+        let key = stored.unwrap_or_else(|| tx.last_insert_rowid());
+        put_body.execute(params![key, body])?;
+        if !new.contains(e.id.as_str()) {
+            for sql in [
+                "DELETE FROM sources WHERE event_key = ?1",
+                "DELETE FROM event_actors WHERE event_key = ?1",
+            ] {
+                tx.prepare_cached(sql)?.execute([key])?;
+            }
+            tx.prepare_cached("DELETE FROM links WHERE event_id = ?1")?
+                .execute([&e.id])?;
+        }
+        for name in actor_keys(e) {
+            put_actor.execute(params![name, key])?;
+        }
+        for s in &e.sources {
+            put_source.execute(params![key, s.doc, s.claimant.as_deref().unwrap_or("")])?;
+        }
+        for target in &e.responds_to {
+            put_link.execute(params![e.id, target])?;
+        }
+        keys.insert(e.id.as_str(), key);
+    }
+    Ok(keys)
 }
 
 impl Queries for SqliteStore {
@@ -789,17 +865,17 @@ impl Queries for SqliteStore {
         }
         // the order and the page from the narrow rows, then only those events' bodies
         let sql = format!(
-            "SELECT id FROM events WHERE {cond} ORDER BY {}{slice}",
+            "SELECT key FROM events WHERE {cond} ORDER BY {}{slice}",
             order_by(page.sort)
         );
-        let ids = self.query_strings(&sql, &values, "cannot read events")?;
+        let keys: Vec<i64> = self.query_column(&sql, &values, "cannot read events")?;
         let mut body = self
             .conn
-            .prepare_cached("SELECT body FROM event_bodies WHERE id = ?1")
+            .prepare_cached("SELECT body FROM event_bodies WHERE event_key = ?1")
             .map_err(fail(&self.path, "cannot prepare a query"))?;
-        ids.iter()
-            .map(|id| {
-                body.query_row([id], |r| r.get::<_, String>(0))
+        keys.iter()
+            .map(|key| {
+                body.query_row([key], |r| r.get::<_, String>(0))
                     .map_err(fail(&self.path, "cannot read an event"))
             })
             .collect()
@@ -925,8 +1001,8 @@ impl Queries for SqliteStore {
     }
 
     fn search_candidates(&self, terms: &[&str], limit: u64, offset: u64) -> Result<Vec<String>> {
-        self.query_strings(
-            "SELECT id FROM documents WHERE rowid IN
+        self.query_column(
+            "SELECT id FROM documents WHERE key IN
                (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1)
              ORDER BY id LIMIT ?2 OFFSET ?3",
             &[
@@ -1136,6 +1212,98 @@ mod tests {
         assert!(phrase.total_exact);
         // FTS syntax in a query is text, not syntax
         assert_eq!(search("\" OR * NEAR(الاسد", 10, 0).total, 0);
+    }
+
+    /// Copies a store into a new file with schema version 3 (text ids throughout), the
+    /// events and documents in another order than their keys'.
+    fn copy_as_version_3(from: &Path, to: &Path) {
+        let mut conn = Connection::open(to).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied TEXT NOT NULL)",
+        )
+        .unwrap();
+        for (version, sql, _) in &MIGRATIONS[..3] {
+            conn.execute_batch(sql).unwrap();
+            conn.execute(
+                "INSERT INTO schema_migrations VALUES (?1, '2026-01-01T00:00:00.000000Z')",
+                [version],
+            )
+            .unwrap();
+        }
+        conn.execute("ATTACH ?1 AS v4", [from.to_str().unwrap()])
+            .unwrap();
+        let tx = conn.transaction().unwrap();
+        tx.execute_batch(
+            "INSERT INTO documents (id, url, outlet, published, ingested, content_hash, text)
+               SELECT id, url, outlet, published, ingested, content_hash, text
+               FROM v4.documents ORDER BY id DESC;
+             INSERT INTO events (id, date_start, date_end, event_type, sub_event_type, country,
+                 admin1, lat, lon, fatalities_min, n_sources, updated, actor1, actor2)
+               SELECT id, date_start, date_end, event_type, sub_event_type, country, admin1, lat,
+                 lon, fatalities_min, n_sources, updated, actor1, actor2
+               FROM v4.events ORDER BY id DESC;
+             INSERT INTO event_bodies (id, body)
+               SELECT e.id, b.body FROM v4.event_bodies AS b JOIN v4.events AS e ON e.key = b.event_key;
+             INSERT INTO mentions (doc_id, seq, event_id, event_type, sub_event_type, lat, lon,
+                 possible_first, possible_last, body)
+               SELECT d.id, m.seq, e.id, m.event_type, m.sub_event_type, m.lat, m.lon,
+                 m.possible_first, m.possible_last, m.body
+               FROM v4.mentions AS m JOIN v4.documents AS d ON d.key = m.doc_key
+                 JOIN v4.events AS e ON e.key = m.event_key;
+             INSERT INTO sources (event_id, doc_id, claimant)
+               SELECT e.id, s.doc_id, s.claimant FROM v4.sources AS s JOIN v4.events AS e ON e.key = s.event_key;
+             INSERT INTO event_actors (actor, event_id)
+               SELECT a.actor, e.id FROM v4.event_actors AS a JOIN v4.events AS e ON e.key = a.event_key;
+             INSERT INTO links SELECT * FROM v4.links;
+             INSERT INTO changes SELECT * FROM v4.changes;
+             INSERT OR REPLACE INTO meta SELECT * FROM v4.meta;",
+        )
+        .unwrap();
+        backfill_search(&tx).unwrap();
+        tx.commit().unwrap();
+    }
+
+    #[test]
+    fn a_version_3_store_is_migrated_to_keys_and_grows_as_the_store_it_was_copied_from() {
+        let docs = examples();
+        let (first, second) = docs.split_at(docs.len() / 2);
+        let (_dir, mut original) = store();
+        run(&mut original, first, 3);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v3.db");
+        copy_as_version_3(original.path(), &path);
+        let mut migrated = SqliteStore::open(&path).unwrap();
+        let all = |s: &SqliteStore| s.events_json(&Filter::default(), &Page::default()).unwrap();
+        assert_eq!(all(&migrated), all(&original));
+        assert_eq!(migrated.counts().unwrap(), original.counts().unwrap());
+        let ids: Vec<String> = docs.iter().map(|d| d.id.clone()).collect();
+        let mentions = |s: &SqliteStore| -> Vec<(String, String, String)> {
+            let stored = s.mentions_of_documents(&ids).unwrap();
+            stored
+                .into_iter()
+                .flat_map(|d| {
+                    d.mentions.into_iter().map(move |(event, m)| {
+                        (d.doc.clone(), event, serde_json::to_string(&m).unwrap())
+                    })
+                })
+                .collect()
+        };
+        assert!(!mentions(&original).is_empty());
+        assert_eq!(mentions(&migrated), mentions(&original));
+        let query = Query::parse("الاسد").unwrap();
+        assert_eq!(
+            migrated.search_documents(&query, 100, 0).unwrap(),
+            original.search_documents(&query, 100, 0).unwrap()
+        );
+        // the second half merges with the migrated mentions as with the original ones
+        let grown = run(&mut original, second, 3);
+        assert_eq!(run(&mut migrated, second, 3), grown);
+        assert!(grown.events_merged + grown.events_updated > 0);
+        assert_eq!(all(&migrated), all(&original));
+        assert_eq!(
+            migrated.events_of_documents(&ids).unwrap(),
+            original.events_of_documents(&ids).unwrap()
+        );
     }
 
     #[test]
