@@ -83,21 +83,27 @@ const KEY_REACH: usize = 4;
 /// their first few words, so only the words shortly before one are tried; a match found
 /// there counts under the anchor rule (a word of the finder's tables within `anchor_reach`
 /// words ahead), as it does when every word is tried. Key words come in classes (month
-/// names, weekdays …), each with its own reach.
+/// names, weekdays …), each with its own reach. Key words and digits are few, so the gate
+/// keeps their positions and searches them, rather than a distance for every word.
 pub(crate) struct Gate<'a> {
     words: &'a Words<'a>,
-    /// Per word, per class of key word: how many words ahead the nearest key word of the
-    /// class stands (`u32::MAX`: none).
-    key_ahead: Vec<u32>,
-    /// Per word: how many words ahead the nearest word with digits stands.
-    digits_ahead: Vec<u32>,
-    classes: usize,
-    /// Per word: a key word of some class, or digits, stand close enough ahead to try it.
-    near: Vec<bool>,
+    /// Per class of key word: the indices of its key words, ascending.
+    keys: Vec<Vec<usize>>,
+    key_reach: Vec<usize>,
+    /// The indices of the words with digits, ascending.
+    digits: Vec<usize>,
+    digit_reach: usize,
     /// Per word, once judged: whether `is_anchor` accepts it.
     anchor: Vec<Option<bool>>,
     is_anchor: fn(&str) -> bool,
     anchor_reach: usize,
+}
+
+/// The first of the ascending `positions` at or after `i`.
+fn first_from(positions: &[usize], i: usize) -> Option<usize> {
+    positions
+        .get(positions.partition_point(|&k| k < i))
+        .copied()
 }
 
 impl<'a> Gate<'a> {
@@ -109,16 +115,18 @@ impl<'a> Gate<'a> {
         digit_reach: usize,
         (is_anchor, anchor_reach): (fn(&str) -> bool, usize),
     ) -> Self {
-        let (n, classes) = (words.len(), key_reach.len());
-        // key words first mark themselves (distance 0), then the distances run backwards
-        let mut key_ahead = vec![u32::MAX; n * classes];
+        let n = words.len();
+        let mut keys = vec![Vec::new(); key_reach.len()];
         for (k, class) in key_words {
             if k < n {
-                key_ahead[k * classes + class] = 0;
+                keys[class].push(k);
             }
         }
+        for class in &mut keys {
+            class.sort_unstable();
+        }
         // digits are rare: blocks of bytes without any are passed over at once
-        let mut digits_ahead = vec![u32::MAX; n];
+        let mut digits: Vec<usize> = Vec::new();
         const BLOCK: usize = 16;
         for (b, block) in words.text.as_bytes().chunks(BLOCK).enumerate() {
             if !block.iter().fold(false, |any, c| any | c.is_ascii_digit()) {
@@ -126,52 +134,43 @@ impl<'a> Gate<'a> {
             }
             for (o, _) in block.iter().enumerate().filter(|(_, c)| c.is_ascii_digit()) {
                 let k = words.toks.partition_point(|t| t.end <= b * BLOCK + o);
-                if let Some(d) = digits_ahead.get_mut(k) {
-                    *d = 0;
+                if k < n && digits.last() != Some(&k) {
+                    digits.push(k);
                 }
             }
         }
-        for k in (0..n.saturating_sub(1)).rev() {
-            for c in 0..classes {
-                if key_ahead[k * classes + c] != 0 {
-                    key_ahead[k * classes + c] = key_ahead[(k + 1) * classes + c].saturating_add(1);
-                }
-            }
-            if digits_ahead[k] != 0 {
-                digits_ahead[k] = digits_ahead[k + 1].saturating_add(1);
-            }
-        }
-        let near = (0..n)
-            .map(|k| {
-                let class_near = |c: usize| key_ahead[k * classes + c] as usize <= key_reach[c];
-                (0..classes).any(class_near) || digits_ahead[k] as usize <= digit_reach
-            })
-            .collect();
         Gate {
             words,
-            key_ahead,
-            digits_ahead,
-            classes,
-            near,
+            keys,
+            key_reach: key_reach.to_vec(),
+            digits,
+            digit_reach,
             anchor: vec![None; n],
             is_anchor,
             anchor_reach,
         }
     }
 
-    /// The first word from `i` on that the finder tries.
+    /// The first word from `i` on that the finder tries: one with a key word of some class,
+    /// or digits, close enough ahead.
     pub fn next_from(&self, i: usize) -> Option<usize> {
-        (i..self.near.len()).find(|&j| self.near[j])
+        let classes = self.keys.iter().zip(self.key_reach.iter().copied());
+        classes
+            .chain(std::iter::once((&self.digits, self.digit_reach)))
+            .filter_map(|(positions, reach)| {
+                first_from(positions, i).map(|k| k.saturating_sub(reach).max(i))
+            })
+            .min()
     }
 
     /// Whether a key word of `class` stands at most `reach` words after word `i`.
     pub fn key_within(&self, i: usize, class: usize, reach: usize) -> bool {
-        self.key_ahead[i * self.classes + class] as usize <= reach
+        first_from(&self.keys[class], i).is_some_and(|k| k - i <= reach)
     }
 
     /// Whether a word with digits stands at most `reach` words after word `i`.
     pub fn digits_within(&self, i: usize, reach: usize) -> bool {
-        self.digits_ahead[i] as usize <= reach
+        first_from(&self.digits, i).is_some_and(|k| k - i <= reach)
     }
 
     /// Whether an anchor word lies within reach from word `i`: a match starting there counts
@@ -1205,6 +1204,24 @@ fn percent_after(w: &Words, end: usize, next: usize) -> bool {
 mod tests {
     use super::*;
     use crate::fold::fold;
+
+    #[test]
+    fn the_gate_opens_within_reach_before_key_words_and_digits() {
+        // words:      0    1    2    3  4   5    6    7    8
+        let text = "قال انه في يوم 12 من شهر تموز الماضي";
+        let toks = tokens(text);
+        let words = Words::new(text, &toks);
+        // class 0 (reach 2) at word 7, class 1 (reach 0) at word 2; digits (reach 1) at 4
+        let keys = [(7, 0), (2, 1)];
+        let gate = Gate::new(&words, keys, &[2, 0], 1, (|_| true, 0));
+        let tried: Vec<usize> =
+            std::iter::successors(gate.next_from(0), |&i| gate.next_from(i + 1)).collect();
+        assert_eq!(tried, [2, 3, 4, 5, 6, 7]);
+        assert!(gate.key_within(5, 0, 2) && !gate.key_within(4, 0, 2));
+        assert!(gate.key_within(2, 1, 0) && !gate.key_within(1, 1, 0));
+        assert!(!gate.key_within(8, 0, 9));
+        assert!(gate.digits_within(3, 1) && !gate.digits_within(2, 1) && !gate.digits_within(5, 9));
+    }
 
     /// (text, [(matched folded text, min, max, open, vague)])
     type Case = (
