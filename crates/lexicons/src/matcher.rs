@@ -159,16 +159,28 @@ impl Lexicons {
                 if t.article_dropped && !prefix.ends_with("لل") {
                     continue;
                 }
-                hits.push(Hit {
-                    kind: t.kind,
-                    entry: t.entry,
-                    start,
-                    end,
-                    proclitic: prefix.len() as u8,
-                });
+                // in order of start, the longer first: matches come by their end, so a hit
+                // goes before the few found already that start after it (ties keep their
+                // order, as a stable sort would)
+                let key = |h: &Hit| (h.start, std::cmp::Reverse(h.end));
+                let at = hits.len()
+                    - hits
+                        .iter()
+                        .rev()
+                        .take_while(|h| key(h) > (start, std::cmp::Reverse(end)))
+                        .count();
+                hits.insert(
+                    at,
+                    Hit {
+                        kind: t.kind,
+                        entry: t.entry,
+                        start,
+                        end,
+                        proclitic: prefix.len() as u8,
+                    },
+                );
             }
         }
-        hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
         hits
     }
 }
@@ -178,24 +190,23 @@ mod tests {
     use super::*;
     use crate::Sources;
 
-    fn tiny() -> Lexicons {
-        let places = "id\tnames_ar\tname_en\tcountry\tfeature\tlat\tlon\n\
-                      a\tالميادين\tAl-Mayadin\tSY\ttown\t35.0\t40.4\n\
-                      b\tدير الزور\tDeir ez-Zor\tSY\tcity\t35.3\t40.1\n";
-        let actors = "id\tname\tinter\tkind\tforms\nm\tMilitias\t3\tforce\tالميليشيات\n";
-        let triggers = "forms\tevent_type\tsub_event_type\tfixed\tpos\nاستهدف*\tExplosions/Remote violence\tAir/drone strike\tno\tverb\n";
-        let empty_weapons = "forms\tweapon\tevent_type\tsub_event_type\n";
-        Lexicons::from_sources(&Sources {
-            places,
+    fn tiny_sources() -> Sources<'static> {
+        Sources {
+            places: "id\tnames_ar\tname_en\tcountry\tfeature\tlat\tlon\n\
+                     a\tالميادين\tAl-Mayadin\tSY\ttown\t35.0\t40.4\n\
+                     b\tدير الزور\tDeir ez-Zor\tSY\tcity\t35.3\t40.1\n",
             sites: "id\tnames_ar\tcountry\tfeature\tlat\tlon\n",
-            actors,
-            triggers,
-            weapons: empty_weapons,
+            actors: "id\tname\tinter\tkind\tforms\nm\tMilitias\t3\tforce\tالميليشيات\n",
+            triggers: "forms\tevent_type\tsub_event_type\tfixed\tpos\nاستهدف*\tExplosions/Remote violence\tAir/drone strike\tno\tverb\n",
+            weapons: "forms\tweapon\tevent_type\tsub_event_type\n",
             markers: "forms\tmarker\n",
             clutter: "forms\tscope\n",
             stopwords: "forms\nان|في\n",
-        })
-        .unwrap()
+        }
+    }
+
+    fn tiny() -> Lexicons {
+        Lexicons::from_sources(&tiny_sources()).unwrap()
     }
 
     fn kinds(lex: &Lexicons, text: &str) -> Vec<(Kind, String)> {
@@ -217,6 +228,23 @@ mod tests {
         assert_eq!(
             kinds(&lex, "قرب دير الزور"),
             [(Kind::Place, "دير الزور".to_string())]
+        );
+    }
+
+    #[test]
+    fn hits_come_by_start_the_longer_first() {
+        let lex = Lexicons::from_sources(&Sources {
+            places: "id\tnames_ar\tname_en\tcountry\tfeature\tlat\tlon\n\
+                     a\tدير\tDayr\tSY\tvillage\t35.0\t40.0\n\
+                     b\tدير الزور\tDeir ez-Zor\tSY\tcity\t35.3\t40.1\n\
+                     c\tالزور\tAz-Zur\tSY\tvillage\t35.1\t40.2\n",
+            ..tiny_sources()
+        })
+        .unwrap();
+        let texts = |t: &str| -> Vec<String> { kinds(&lex, t).into_iter().map(|k| k.1).collect() };
+        assert_eq!(
+            texts("قصف دير الزور ثم الزور"),
+            ["دير الزور", "دير", "الزور", "الزور"]
         );
     }
 
