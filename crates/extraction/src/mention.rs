@@ -346,24 +346,18 @@ fn boundaries(a: &Analysis, sentence: Span) -> Vec<(usize, usize, Boundary)> {
     out
 }
 
-/// The commas of `span` (',' and '،'), as byte ranges. They are found by their last byte
-/// (D8 8C for '،'), over blocks of bytes of which most hold none.
+/// The commas of `span` (',' and '،'), as byte ranges, found by their last byte (D8 8C for
+/// '،').
 fn commas(text: &str, span: Span) -> impl Iterator<Item = (usize, usize)> + '_ {
-    const BLOCK: usize = 16;
     let bytes = text.as_bytes();
-    let last_byte = |b: u8| b == b',' || b == 0x8C;
-    bytes[span.start..span.end]
-        .chunks(BLOCK)
-        .enumerate()
-        .filter(move |(_, block)| block.iter().fold(false, |any, &b| any | last_byte(b)))
-        .flat_map(move |(k, block)| {
-            let from = span.start + k * BLOCK;
-            (from..from + block.len()).filter_map(move |at| match bytes[at] {
-                b',' => Some((at, at + 1)),
-                0x8C if bytes[at - 1] == 0xD8 => Some((at - 1, at + 1)),
-                _ => None,
-            })
-        })
+    memchr::memchr2_iter(b',', 0x8C, &bytes[span.start..span.end]).filter_map(move |k| {
+        let at = span.start + k;
+        match bytes[at] {
+            b',' => Some((at, at + 1)),
+            _ if at > 0 && bytes[at - 1] == 0xD8 => Some((at - 1, at + 1)),
+            _ => None,
+        }
+    })
 }
 
 /// Whether a trigger of at least `strength` begins the next word after `pos`.
