@@ -1,5 +1,6 @@
 //! Folding never panics, its offset map stays within the original text and is monotone, and
-//! folding is idempotent.
+//! folding is idempotent; sentences of the folded text are in order, on character
+//! boundaries, inside the text.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -23,6 +24,13 @@ fuzz_target!(|input: (u16, u16, &str)| {
         let (s, _) = folded.original_span(at, at);
         assert!(s >= last && s < chars);
         last = s;
+    }
+
+    let mut end = 0;
+    for (s, e) in rasid_text::tokens::sentences(&folded.text) {
+        assert!(end <= s && s < e && e <= folded.text.len(), "sentence {s}..{e} after {end}");
+        assert!(folded.text.is_char_boundary(s) && folded.text.is_char_boundary(e));
+        end = e;
     }
 
     let again = fold(&folded.text);
