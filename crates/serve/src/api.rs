@@ -3,8 +3,6 @@
 use crate::error::ApiError;
 use crate::params::Params;
 use crate::state::App;
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -415,6 +413,13 @@ fn posted_document(value: Value, at: usize) -> Result<Document, ApiError> {
     if doc.text.trim().is_empty() {
         return Err(bad("\"text\" is empty".into()));
     }
+    let max_text = rasid_sources::Limits::default().max_text_bytes;
+    if doc.text.len() > max_text {
+        return Err(bad(format!(
+            "\"text\" is longer than {} MiB",
+            max_text >> 20
+        )));
+    }
     if doc.id.chars().count() > MAX_ID_CHARS {
         return Err(bad(format!(
             "\"id\" has more than {MAX_ID_CHARS} characters"
@@ -424,15 +429,46 @@ fn posted_document(value: Value, at: usize) -> Result<Document, ApiError> {
 }
 
 /// `POST /api/documents`: stores and extracts documents (one JSON object or an array),
-/// merging their events into the store. Needs the bearer token.
+/// merging their events into the store. Needs the bearer token, checked before the body
+/// is read.
 pub async fn post_documents(
     State(app): AppState,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    request: axum::extract::Request,
 ) -> Result<Response, ApiError> {
-    authorised(&app, &headers)?;
-    let body = body.map_err(|e| ApiError::new(e.status(), e.body_text()))?;
-    let value: Value = serde_json::from_slice(&body)
+    authorised(&app, request.headers())?;
+    let body = axum::body::to_bytes(request.into_body(), crate::MAX_BODY)
+        .await
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "the body could not be read whole (at most {} MiB): {e}",
+                    crate::MAX_BODY >> 20
+                ),
+            )
+        })?;
+    let summary = app
+        .write(move |w| {
+            // parsing and checking up to 64 MiB is blocking work too
+            let (arabic, skipped) = posted_documents(&body)?;
+            let summary = ingest(
+                &mut w.store,
+                &w.lexicons,
+                &arabic,
+                &IngestOptions::default(),
+                &mut |_| {},
+            )?;
+            Ok(json!({ "summary": summary, "skipped": skipped }))
+        })
+        .await
+        // a token always comes with a writer
+        .ok_or_else(|| ApiError::internal("the store was opened read-only"))??;
+    Ok(Json(summary).into_response())
+}
+
+/// The documents of a posted body, checked: the Arabic ones, and the others as skipped.
+fn posted_documents(body: &[u8]) -> Result<(Vec<Document>, Vec<Value>), ApiError> {
+    let value: Value = serde_json::from_slice(body)
         .map_err(|e| ApiError::bad_request(format!("the body is not valid JSON: {e}")))?;
     let values = match value {
         Value::Array(items) => items,
@@ -458,25 +494,11 @@ pub async fn post_documents(
     let (arabic, other): (Vec<Document>, Vec<Document>) = docs
         .into_iter()
         .partition(|d| rasid_sources::is_arabic(&d.text));
-    let skipped: Vec<Value> = other
+    let skipped = other
         .iter()
         .map(|d| json!({ "id": d.id, "reason": "not_arabic" }))
         .collect();
-    let summary = app
-        .write(move |w| {
-            let options = IngestOptions::default();
-            Ok(ingest(
-                &mut w.store,
-                &w.lexicons,
-                &arabic,
-                &options,
-                &mut |_| {},
-            )?)
-        })
-        .await
-        // a token always comes with a writer
-        .ok_or_else(|| ApiError::internal("the store was opened read-only"))??;
-    Ok(Json(json!({ "summary": summary, "skipped": skipped })).into_response())
+    Ok((arabic, skipped))
 }
 
 /// Anything else under `/api`.

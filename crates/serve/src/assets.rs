@@ -36,13 +36,28 @@ fn etag(bytes: &[u8]) -> String {
     format!("\"{:016x}\"", rasid_text::hash::fnv1a(bytes))
 }
 
-fn file(content_type: &'static str, bytes: &'static [u8], headers: &HeaderMap) -> Response {
-    let tag = etag(bytes);
+/// The validators of the index (first) and of [`ASSETS`], hashed once.
+fn etags() -> &'static [String] {
+    static TAGS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    TAGS.get_or_init(|| {
+        std::iter::once(INDEX)
+            .chain(ASSETS.iter().map(|a| a.2))
+            .map(etag)
+            .collect()
+    })
+}
+
+fn file(
+    content_type: &'static str,
+    bytes: &'static [u8],
+    tag: &str,
+    headers: &HeaderMap,
+) -> Response {
     let cached = headers
         .get(header::IF_NONE_MATCH)
         .is_some_and(|v| v.as_bytes() == tag.as_bytes());
     let common = [
-        (header::ETAG, tag),
+        (header::ETAG, tag.to_string()),
         (header::CACHE_CONTROL, "no-cache".to_string()),
     ];
     if cached {
@@ -58,13 +73,16 @@ fn file(content_type: &'static str, bytes: &'static [u8], headers: &HeaderMap) -
 
 /// `GET /`.
 pub async fn index(headers: HeaderMap) -> Response {
-    file("text/html; charset=utf-8", INDEX, &headers)
+    file("text/html; charset=utf-8", INDEX, &etags()[0], &headers)
 }
 
 /// `GET /assets/{name}`.
 pub async fn asset(Path(name): Path<String>, headers: HeaderMap) -> Response {
-    match ASSETS.iter().find(|(n, _, _)| *n == name) {
-        Some((_, content_type, bytes)) => file(content_type, bytes, &headers),
+    match ASSETS.iter().position(|(n, _, _)| *n == name) {
+        Some(k) => {
+            let (_, content_type, bytes) = ASSETS[k];
+            file(content_type, bytes, &etags()[k + 1], &headers)
+        }
         None => (StatusCode::NOT_FOUND, "no such file").into_response(),
     }
 }

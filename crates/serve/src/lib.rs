@@ -14,7 +14,7 @@ mod state;
 
 pub use state::{App, Config, MIN_TOKEN_LEN};
 
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -28,17 +28,14 @@ use tokio::net::TcpListener;
 pub const OPENAPI: &str = include_str!("../openapi.json");
 
 /// Largest body `POST /api/documents` reads.
-const MAX_BODY: usize = 64 * 1024 * 1024;
+pub(crate) const MAX_BODY: usize = 64 * 1024 * 1024;
 
 /// Every route of the server.
 pub fn router(app: Arc<App>) -> Router {
     let api = Router::new()
         .route("/events", get(api::events))
         .route("/events/{id}", get(api::event))
-        .route(
-            "/documents",
-            axum::routing::post(api::post_documents).layer(DefaultBodyLimit::max(MAX_BODY)),
-        )
+        .route("/documents", axum::routing::post(api::post_documents))
         .route("/documents/{id}", get(api::document))
         .route("/chains/{id}", get(api::chain))
         .route("/stats", get(api::stats))
@@ -87,9 +84,8 @@ const PREFLIGHT_HEADERS: [(HeaderName, &str); 3] = [
 async fn headers(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     let cors = app
         .cors_origin
-        .as_deref()
-        .filter(|_| request.uri().path().starts_with("/api/"))
-        .and_then(|o| HeaderValue::from_str(o).ok());
+        .clone()
+        .filter(|_| request.uri().path().starts_with("/api/"));
     let preflight = request.method() == Method::OPTIONS && cors.is_some();
     let mut response = if preflight {
         StatusCode::NO_CONTENT.into_response()

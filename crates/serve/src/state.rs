@@ -2,6 +2,7 @@
 //! configured), the token and the CORS origin.
 
 use crate::error::ApiError;
+use axum::http::HeaderValue;
 use rasid_lexicons::Lexicons;
 use rasid_store::SqliteStore;
 use std::path::{Path, PathBuf};
@@ -30,10 +31,11 @@ pub struct App {
     /// Idle read-only connections, reused across requests.
     readers: Mutex<Vec<SqliteStore>>,
     /// At most this many queries run at once (one connection each).
-    reading: Semaphore,
+    reading: Arc<Semaphore>,
     writer: Option<Mutex<Writer>>,
     pub token: Option<String>,
-    pub cors_origin: Option<String>,
+    /// The CORS origin, checked once at start-up.
+    pub cors_origin: Option<HeaderValue>,
 }
 
 /// Queries running at once: enough to keep both cores and the disk busy, few enough that
@@ -70,14 +72,15 @@ impl App {
             }
             None => None,
         };
+        let cors_origin = config.cors_origin.as_deref().map(cors_origin).transpose()?;
         let first_reader = SqliteStore::open_read_only(&path).map_err(|e| e.to_string())?;
         Ok(App {
             path,
             readers: Mutex::new(vec![first_reader]),
-            reading: Semaphore::new(READERS),
+            reading: Arc::new(Semaphore::new(READERS)),
             writer,
             token: config.token,
-            cors_origin: config.cors_origin,
+            cors_origin,
         })
     }
 
@@ -95,13 +98,14 @@ impl App {
         R: Send + 'static,
         F: FnOnce(&SqliteStore) -> Result<R, ApiError> + Send + 'static,
     {
-        let _slot = self
-            .reading
-            .acquire()
+        // the slot goes with the query: a client that leaves does not free it early
+        let slot = Arc::clone(&self.reading)
+            .acquire_owned()
             .await
             .map_err(|_| ApiError::internal("the server is shutting down"))?;
         let app = Arc::clone(self);
         tokio::task::spawn_blocking(move || {
+            let _slot = slot;
             let idle = app.readers.lock().map(|mut r| r.pop()).unwrap_or(None);
             let store = match idle {
                 Some(s) => s,
@@ -133,5 +137,44 @@ impl App {
         })
         .await;
         Some(joined.unwrap_or_else(|e| Err(ApiError::internal(format!("a write failed: {e}")))))
+    }
+}
+
+/// An origin as browsers send it (`scheme://host[:port]`, nothing after), as a header value.
+fn cors_origin(origin: &str) -> Result<HeaderValue, String> {
+    let bad = || {
+        format!("--cors-origin {origin:?}: give an origin such as https://example.org (scheme and host, no path)")
+    };
+    let (scheme, host) = origin.split_once("://").ok_or_else(bad)?;
+    let fine = matches!(scheme, "http" | "https")
+        && !host.is_empty()
+        && !host.contains(['/', '?', '#', ' ']);
+    if !fine {
+        return Err(bad());
+    }
+    HeaderValue::from_str(origin).map_err(|_| bad())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cors_origin;
+
+    #[test]
+    fn a_cors_origin_is_a_scheme_and_a_host() {
+        for good in ["https://example.org", "http://127.0.0.1:8080"] {
+            assert_eq!(cors_origin(good).unwrap(), good);
+        }
+        for bad in [
+            "example.org",
+            "https://example.org/",
+            "ftp://x",
+            "https://",
+            "https://a b",
+        ] {
+            assert!(
+                cors_origin(bad).unwrap_err().contains("--cors-origin"),
+                "{bad}"
+            );
+        }
     }
 }

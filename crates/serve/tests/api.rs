@@ -69,6 +69,21 @@ fn server(token: Option<&str>, cors: Option<&str>) -> Server {
     }
 }
 
+/// A request body that never ends (a client that sends a length and then nothing).
+struct Endless;
+
+impl http_body::Body for Endless {
+    type Data = axum::body::Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        std::task::Poll::Pending
+    }
+}
+
 struct Reply {
     status: StatusCode,
     headers: HeaderMap,
@@ -455,12 +470,18 @@ async fn bad_requests_get_a_4xx_that_says_what_is_wrong_and_change_nothing() {
             "{value}"
         );
     }
-    // the write endpoint refuses missing and wrong tokens before reading the body
+    // the write endpoint refuses missing and wrong tokens before reading the body: one
+    // that never ends gets its answer at once
     let doc = json!({"id": "new-1", "text": "قصفت طائرات مسيرة موقعاً في دير الزور أمس."});
     for auth in [None, Some("Bearer wrong-token-of-some-length"), Some(TOKEN)] {
         let r = post(&s, auth, doc.to_string()).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{auth:?}");
         assert!(r.body["error"].is_string());
+        let endless = post(&s, auth, Body::new(Endless));
+        let r = tokio::time::timeout(std::time::Duration::from_secs(10), endless)
+            .await
+            .expect("answered without reading the body");
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{auth:?}");
     }
     let bearer = format!("Bearer {TOKEN}");
     for (body, says) in [
