@@ -161,7 +161,7 @@ impl Filter {
         Ok(())
     }
 
-    /// The condition on the `events` table (`TRUE` when empty) and its parameters;
+    /// The condition on the `events` table (`1 = 1` when empty) and its parameters;
     /// `placeholder(n)` writes the n-th parameter (`?n` for SQLite, `$n` for PostgreSQL).
     pub fn sql(&self, placeholder: impl Fn(usize) -> String) -> (String, Vec<SqlValue>) {
         self.sql_with(placeholder, &SqlHints::default())

@@ -87,7 +87,7 @@ fn index_document(tx: &rusqlite::Transaction, key: i64, terms: &str) -> rusqlite
 
 /// Removes the document with this id from the search index, if it is stored; its key.
 fn unindex_document(tx: &rusqlite::Transaction, id: &str) -> rusqlite::Result<Option<i64>> {
-    let key = key_of(tx, "documents", id)?;
+    let key = key_of(tx, Keyed::Documents, id)?;
     if let Some(key) = key {
         tx.prepare_cached("DELETE FROM documents_fts WHERE rowid = ?1")?
             .execute([key])?;
@@ -95,9 +95,29 @@ fn unindex_document(tx: &rusqlite::Transaction, id: &str) -> rusqlite::Result<Op
     Ok(key)
 }
 
-/// The key of the document or event (`table`) with this id, if it is stored.
-fn key_of(tx: &rusqlite::Transaction, table: &str, id: &str) -> rusqlite::Result<Option<i64>> {
-    tx.prepare_cached(&format!("SELECT key FROM {table} WHERE id = ?1"))?
+/// The tables whose rows have integer keys (schema 4).
+#[derive(Clone, Copy)]
+enum Keyed {
+    Documents,
+    Events,
+}
+
+impl Keyed {
+    fn name(self) -> &'static str {
+        match self {
+            Keyed::Documents => "documents",
+            Keyed::Events => "events",
+        }
+    }
+}
+
+/// The key of the document or event with this id, if it is stored.
+fn key_of(tx: &rusqlite::Transaction, table: Keyed, id: &str) -> rusqlite::Result<Option<i64>> {
+    let sql = match table {
+        Keyed::Documents => "SELECT key FROM documents WHERE id = ?1",
+        Keyed::Events => "SELECT key FROM events WHERE id = ?1",
+    };
+    tx.prepare_cached(sql)?
         .query_row([id], |r| r.get(0))
         .optional()
 }
@@ -106,13 +126,16 @@ fn key_of(tx: &rusqlite::Transaction, table: &str, id: &str) -> rusqlite::Result
 fn key_in(
     tx: &rusqlite::Transaction,
     written: &HashMap<&str, i64>,
-    table: &str,
+    table: Keyed,
     id: &str,
 ) -> rusqlite::Result<i64> {
     match written.get(id) {
         Some(&key) => Ok(key),
         None => key_of(tx, table, id)?.ok_or_else(|| {
-            let why = format!("a mention refers to {id}, which is not in the {table} table");
+            let why = format!(
+                "a mention refers to {id}, which is not in the {} table",
+                table.name()
+            );
             rusqlite::Error::ToSqlConversionFailure(why.into())
         }),
     }
@@ -683,7 +706,7 @@ fn run_batch(tx: &rusqlite::Transaction, batch: &Batch) -> rusqlite::Result<()> 
         }
     }
     for id in &batch.delete_events {
-        if let Some(key) = key_of(tx, "events", id)? {
+        if let Some(key) = key_of(tx, Keyed::Events, id)? {
             for sql in [
                 "DELETE FROM events WHERE key = ?1",
                 "DELETE FROM event_bodies WHERE event_key = ?1",
@@ -706,7 +729,7 @@ fn run_batch(tx: &rusqlite::Transaction, batch: &Batch) -> rusqlite::Result<()> 
         )?;
         let mut delete = tx.prepare_cached("DELETE FROM mentions WHERE doc_key = ?1")?;
         for dm in &batch.put_mentions {
-            let doc_key = key_in(tx, &doc_keys, "documents", &dm.doc)?;
+            let doc_key = key_in(tx, &doc_keys, Keyed::Documents, &dm.doc)?;
             delete.execute([doc_key])?;
             for (seq, (event, m)) in dm.mentions.iter().enumerate() {
                 let days =
@@ -720,7 +743,7 @@ fn run_batch(tx: &rusqlite::Transaction, batch: &Batch) -> rusqlite::Result<()> 
                 insert.execute(params![
                     doc_key,
                     seq as i64,
-                    key_in(tx, &event_keys, "events", event)?,
+                    key_in(tx, &event_keys, Keyed::Events, event)?,
                     m.event_type,
                     m.sub_event_type,
                     m.place.lat,
@@ -813,7 +836,7 @@ fn put_events<'b>(
         let body = serde_json::to_string(e)
             .map_err(|err| rusqlite::Error::ToSqlConversionFailure(Box::new(err)))?;
         let loc = e.location.as_ref();
-        let stored = key_of(tx, "events", &e.id)?;
+        let stored = key_of(tx, Keyed::Events, &e.id)?;
         upsert.execute(params![
             e.id,
             e.date.start,
@@ -918,14 +941,6 @@ impl Queries for SqliteStore {
 
     fn stats(&self, filter: &Filter, top: usize) -> Result<Stats> {
         let (cond, mut values) = filter.sql_with(|n| format!("?{n}"), &self.hints()?);
-        let total = self.query_count(
-            &format!("SELECT COUNT(*) FROM events WHERE {cond}"),
-            &values,
-        )?;
-        let undated = self.query_count(
-            &format!("SELECT COUNT(*) FROM events WHERE {cond} AND date_start IS NULL"),
-            &values,
-        )?;
         let by_day = self.query_tallies(
             &format!(
                 "SELECT date_start, COUNT(*) FROM events WHERE {cond} AND date_start IS NOT NULL
@@ -951,6 +966,9 @@ impl Queries for SqliteStore {
                 .collect::<rusqlite::Result<Vec<_>>>()
             })
             .map_err(fail(&self.path, "cannot count events"))?;
+        // every event has a type and the dated ones a day: the counts follow from those
+        let total: u64 = by_type.iter().map(|t| t.count).sum();
+        let undated = total.saturating_sub(by_day.iter().map(|t| t.count).sum::<u64>());
         values.push(SqlValue::Int(i64::try_from(top).unwrap_or(i64::MAX)));
         let top_param = values.len();
         let by_country = self.query_tallies(
@@ -1035,8 +1053,13 @@ impl Queries for SqliteStore {
 
     fn changes_since(&self, since: &str, after: i64, limit: Option<u64>) -> Result<Vec<Change>> {
         let mut values = vec![SqlValue::Text(since.to_string()), SqlValue::Int(after)];
+        // the log's times never go back (see `run_batch`): its first change after `since`,
+        // found on the time index, bounds the numbers to read
         let mut sql = String::from(
-            "SELECT seq, at, kind, event_id, into_id FROM changes WHERE at > ?1 AND seq > ?2 ORDER BY seq",
+            "SELECT seq, at, kind, event_id, into_id FROM changes
+             WHERE seq > MAX(?2, (SELECT seq - 1 FROM changes WHERE at > ?1 ORDER BY at, seq LIMIT 1))
+               AND at > ?1
+             ORDER BY seq",
         );
         if let Some(n) = limit {
             values.push(SqlValue::Int(i64::try_from(n).unwrap_or(i64::MAX)));
@@ -1140,6 +1163,34 @@ mod tests {
                 counted
             );
             assert_eq!(s.count_events(&f, Some(1)).unwrap(), counted.min(1));
+        }
+    }
+
+    #[test]
+    fn changes_since_a_time_are_those_logged_after_it() {
+        let (_dir, mut s) = store();
+        let docs = examples();
+        for part in docs.chunks(3) {
+            run(&mut s, part, 3);
+        }
+        let all = s.changes_since("", 0, None).unwrap();
+        let times: std::collections::BTreeSet<&str> = all.iter().map(|c| c.at.as_str()).collect();
+        assert!(times.len() > 1);
+        for since in times.iter().copied().chain(["", "9999"]) {
+            for after in [0, all[all.len() / 2].seq] {
+                let want: Vec<i64> = all
+                    .iter()
+                    .filter(|c| c.at.as_str() > since && c.seq > after)
+                    .map(|c| c.seq)
+                    .collect();
+                let got: Vec<i64> = s
+                    .changes_since(since, after, None)
+                    .unwrap()
+                    .iter()
+                    .map(|c| c.seq)
+                    .collect();
+                assert_eq!(got, want, "since {since:?}, after {after}");
+            }
         }
     }
 

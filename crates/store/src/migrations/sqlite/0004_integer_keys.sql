@@ -1,5 +1,6 @@
--- rasid store, schema version 4: documents and events get integer keys, which the tables
--- hanging off them carry instead of the text ids.
+-- rasid store, schema version 4: documents and events get integer keys, which mentions,
+-- sources, actor names and event bodies carry instead of the text ids (links and the change
+-- log keep the ids: they name events that may be gone).
 --
 -- Text ids are hashes and file names: their order is nobody's, so the rows of a batch landed
 -- all over the indexes of mentions, sources and actor names, and each commit rewrote most of
@@ -118,3 +119,5 @@ CREATE INDEX mentions_event ON mentions (event_key);
 CREATE INDEX events_date ON events (date_start, id);
 CREATE INDEX events_country_date ON events (country, date_start);
 CREATE INDEX events_type ON events (event_type, sub_event_type);
+-- the last change of an event (what a request for an event no longer stored is told)
+CREATE INDEX changes_event ON changes (event_id, seq);
