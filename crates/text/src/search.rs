@@ -15,8 +15,9 @@ use crate::tokens::{tokens, Token, ENCLITICS, PROCLITICS};
 /// The article, optional at the start of a query.
 const ARTICLE: &str = "ال";
 
-/// Letters a word keeps at least once a clitic is taken off: shorter rests are not words.
-const MIN_REST_LETTERS: usize = 2;
+/// Letters a word keeps at least once a clitic is taken off: shorter rests are function
+/// words (له، ان، من), not what a longer word holds (الله، الان، منه).
+const MIN_REST_LETTERS: usize = 3;
 
 fn long_enough(rest: &str) -> bool {
     rest.chars().nth(MIN_REST_LETTERS - 1).is_some()
@@ -92,7 +93,7 @@ fn without_enclitics(word: &str) -> impl Iterator<Item = &str> {
 /// index's tokenizer may be FTS5's plain `ascii` one, which splits at ASCII spaces and
 /// punctuation only).
 pub fn index_terms(folded: &str, words: &[Token]) -> String {
-    // sized for every word once and a few forms of each, so that the sets never grow
+    // sized for every word once and about two forms of each, so that the sets rarely grow
     let mut seen_words: FastSet<&str> =
         FastSet::with_capacity_and_hasher(words.len(), Default::default());
     let mut seen: FastSet<&str> =
@@ -281,6 +282,18 @@ mod tests {
         // an enclitic after a single word
         assert_eq!(found("قوات", "وقال إن قواتها ردت"), ["قوات"]);
         assert!(indexed("قوات", "وقال إن قواتها ردت"));
+    }
+
+    #[test]
+    fn clitics_come_off_only_where_a_word_of_three_letters_stays() {
+        // الله is not the article and له, الان not ال and ان
+        assert!(found("له", "قال الله").is_empty());
+        assert!(!indexed("له", "قال الله"));
+        assert!(found("ان", "الان").is_empty());
+        assert!(found("من", "منه").is_empty());
+        // three letters stay: the clitics still come off
+        assert_eq!(found("امن", "وزارة الأمن"), ["امن"]);
+        assert_eq!(found("علي", "عليه"), ["علي"]);
     }
 
     #[test]
