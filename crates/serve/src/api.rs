@@ -316,11 +316,17 @@ pub async fn search(State(app): AppState, RawQuery(q): RawQuery) -> Result<Respo
                 .documents
                 .into_iter()
                 .map(|hit| {
-                    let chars: Vec<char> = hit.document.text.chars().collect();
                     let (first, first_end) = hit.matches.first().copied().unwrap_or((0, 0));
                     let from = first.saturating_sub(SNIPPET_CONTEXT);
-                    let to = (first_end + SNIPPET_CONTEXT).min(chars.len());
-                    let snippet: String = chars[from..to].iter().collect();
+                    let to = first_end + SNIPPET_CONTEXT;
+                    // characters from..to, without copying the whole text into characters
+                    let snippet: String = hit
+                        .document
+                        .text
+                        .chars()
+                        .skip(from)
+                        .take(to - from)
+                        .collect();
                     let matches: Vec<Value> = hit
                         .matches
                         .iter()
