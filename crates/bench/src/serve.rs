@@ -103,7 +103,11 @@ fn request_mix(store: &SqliteStore) -> Result<Vec<(&'static str, String)>, Strin
         .stats(&Filter::default(), 10)
         .map_err(|e| e.to_string())?;
     let days: Vec<&str> = stats.by_day.iter().map(|t| t.key.as_str()).collect();
-    if days.len() < 2 || stats.by_country.is_empty() || stats.by_actor.len() < 3 {
+    if days.len() < 2
+        || stats.by_country.is_empty()
+        || stats.by_actor.len() < 3
+        || stats.by_type.is_empty()
+    {
         return Err("the store has too few dated events for the mix".into());
     }
     let day = |f: f64| days[((days.len() - 1) as f64 * f) as usize];
@@ -247,7 +251,11 @@ async fn load(
     })
 }
 
+/// The `p` quantile in ms; NaN for no samples (a kind the requests did not reach).
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i].as_secs_f64() * 1000.0
 }
