@@ -9,7 +9,6 @@ use rasid_extraction::Document;
 use rasid_lexicons::Lexicons;
 use rasid_serve::{router, App, Config};
 use rasid_store::{ingest, IngestOptions, SqliteStore, Store};
-use rasid_text::Day;
 use serde_json::{json, Value};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
@@ -22,22 +21,23 @@ fn lexicons() -> &'static Lexicons {
     LEX.get_or_init(|| Lexicons::embedded().unwrap())
 }
 
+/// The shared seed documents (the API tests need the shared folder beside the repository,
+/// as CI has it).
 fn seeds() -> Vec<Document> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/eval/seeds.docs.jsonl");
     std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (the shared folder goes beside the repository)",
+                path.display()
+            )
+        })
         .lines()
         .filter(|l| !l.trim().is_empty())
         .map(|line| {
-            let v: Value = serde_json::from_str(line).unwrap();
-            let s = |k: &str| v[k].as_str().map(str::to_string);
-            Document {
-                id: s("id").unwrap(),
-                text: s("text").unwrap(),
-                url: s("url"),
-                outlet: s("outlet"),
-                published: s("published").and_then(|d| Day::parse_iso(&d)),
-            }
+            rasid_sources::document_from_json(serde_json::from_str(line).unwrap())
+                .unwrap()
+                .0
         })
         .collect()
 }
