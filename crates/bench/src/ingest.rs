@@ -98,15 +98,6 @@ impl Store for TimedStore {
             self.inner.extraction_fingerprint()
         })
     }
-    fn document_by_id(&self, id: &str) -> R<Option<DocumentMeta>> {
-        self.time("document_by_id", || self.inner.document_by_id(id))
-    }
-    fn document_by_url(&self, url: &str) -> R<Option<DocumentMeta>> {
-        self.time("document_by_url", || self.inner.document_by_url(url))
-    }
-    fn document_by_hash(&self, hash: &str) -> R<Option<DocumentMeta>> {
-        self.time("document_by_hash", || self.inner.document_by_hash(hash))
-    }
     fn document(&self, id: &str) -> R<Option<StoredDocument>> {
         self.time("document", || self.inner.document(id))
     }
@@ -115,6 +106,12 @@ impl Store for TimedStore {
     }
     fn documents_meta(&self, ids: &[String]) -> R<Vec<DocumentMeta>> {
         self.time("documents_meta", || self.inner.documents_meta(ids))
+    }
+    fn documents_by_url(&self, urls: &[String]) -> R<Vec<DocumentMeta>> {
+        self.time("documents_by_url", || self.inner.documents_by_url(urls))
+    }
+    fn documents_by_hash(&self, hashes: &[String]) -> R<Vec<DocumentMeta>> {
+        self.time("documents_by_hash", || self.inner.documents_by_hash(hashes))
     }
     fn events_near(&self, probe: &Probe) -> R<Vec<String>> {
         self.time("events_near", || self.inner.events_near(probe))
@@ -140,7 +137,7 @@ impl Store for TimedStore {
     fn counts(&self) -> R<Counts> {
         self.time("counts", || self.inner.counts())
     }
-    fn apply(&mut self, batch: Batch) -> R<()> {
+    fn apply(&mut self, batch: &Batch) -> R<()> {
         let start = Instant::now();
         let out = self.inner.apply(batch);
         self.add("apply", start.elapsed());

@@ -105,7 +105,7 @@ pub async fn events(State(app): AppState, RawQuery(q): RawQuery) -> Result<Respo
 
 /// Why an event id is not stored: it was merged into another, or deleted, or never was.
 fn gone(store: &SqliteStore, id: &str) -> Result<ApiError, ApiError> {
-    Ok(match store.last_change(id)? {
+    Ok(match store.removal(id)? {
         Some(c) if c.kind == ChangeKind::Merged => ApiError::not_found(format!(
             "event {id:?} was merged into {:?} at {}",
             c.into.unwrap_or_default(),

@@ -129,7 +129,7 @@ pub fn ingest<S: Store>(
         let incoming = classify(store, chunk, lex, &mut summary)?;
         if !incoming.is_empty() {
             let batch = merge_batch(store, lex, incoming, &mut summary)?;
-            store.apply(Batch {
+            store.apply(&Batch {
                 extraction_fingerprint: Some(fingerprint.clone()),
                 ..batch
             })?;
@@ -154,9 +154,10 @@ fn classify<S: Store>(
     let mut incoming: Vec<Option<Incoming>> = Vec::new();
     let mut slot_of_id: HashMap<String, usize> = HashMap::new();
     let mut slot_of_hash: HashMap<String, usize> = HashMap::new();
-    for doc in chunk {
+    let hashes: Vec<String> = chunk.iter().map(|d| content_hash(&d.text)).collect();
+    let stored = StoredMatches::read(store, chunk, &hashes)?;
+    for (doc, hash) in chunk.iter().zip(hashes) {
         summary.documents_read += 1;
-        let hash = content_hash(&doc.text);
         // the same id twice in a batch: the later text wins
         if let Some(&k) = slot_of_id.get(&doc.id) {
             if slot_of_hash.get(&hash) == Some(&k) {
@@ -174,12 +175,12 @@ fn classify<S: Store>(
             note_duplicate(summary, &doc.id, &other.doc.id);
             continue;
         }
-        let by_id = store.document_by_id(&doc.id)?;
-        let by_url = match (&by_id, doc.url.as_deref()) {
-            (None, Some(url)) if !url.is_empty() => store.document_by_url(url)?,
+        let by_id = stored.by_id.get(&doc.id);
+        let by_url = match (by_id, doc.url.as_deref()) {
+            (None, Some(url)) if !url.is_empty() => stored.by_url.get(url),
             _ => None,
         };
-        let replaces = match by_id.as_ref().or(by_url.as_ref()) {
+        let replaces = match by_id.or(by_url) {
             Some(stored) if stored.content_hash == hash => {
                 if stored.id == doc.id {
                     summary.documents_unchanged += 1;
@@ -190,7 +191,7 @@ fn classify<S: Store>(
             }
             Some(stored) => Some(stored.id.clone()),
             None => {
-                if let Some(stored) = store.document_by_hash(&hash)? {
+                if let Some(stored) = stored.by_hash.get(&hash) {
                     note_duplicate(summary, &doc.id, &stored.id);
                     continue;
                 }
@@ -215,6 +216,40 @@ fn classify<S: Store>(
         }));
     }
     Ok(incoming.into_iter().flatten().collect())
+}
+
+/// The stored documents that a batch's documents may be, or update, or repeat: by id, by
+/// URL and by content hash (the oldest of each), read in bulk.
+struct StoredMatches {
+    by_id: HashMap<String, DocumentMeta>,
+    by_url: HashMap<String, DocumentMeta>,
+    by_hash: HashMap<String, DocumentMeta>,
+}
+
+impl StoredMatches {
+    fn read<S: Store>(store: &S, docs: &[Document], hashes: &[String]) -> Result<StoredMatches> {
+        let ids: Vec<String> = docs.iter().map(|d| d.id.clone()).collect();
+        let urls: Vec<String> = docs
+            .iter()
+            .filter_map(|d| d.url.clone())
+            .filter(|u| !u.is_empty())
+            .collect();
+        // oldest first: the first of each key stays
+        let index = |docs: Vec<DocumentMeta>, key: fn(&DocumentMeta) -> Option<&String>| {
+            let mut map = HashMap::new();
+            for doc in docs {
+                if let Some(k) = key(&doc).cloned() {
+                    map.entry(k).or_insert(doc);
+                }
+            }
+            map
+        };
+        Ok(StoredMatches {
+            by_id: index(store.documents_meta(&ids)?, |d| Some(&d.id)),
+            by_url: index(store.documents_by_url(&urls)?, |d| d.url.as_ref()),
+            by_hash: index(store.documents_by_hash(hashes)?, |d| Some(&d.content_hash)),
+        })
+    }
 }
 
 /// The resolved mentions of a document and its search terms, from one fold of its text.
@@ -448,7 +483,7 @@ fn reextract<S: Store>(
         let batch = merge_batch(store, lex, incoming, summary)?;
         // the new fingerprint only with the last batch: an interrupted run starts over
         let last = n + 1 == chunks.len();
-        store.apply(Batch {
+        store.apply(&Batch {
             extraction_fingerprint: last.then(|| fingerprint.to_string()),
             ..batch
         })?;
@@ -648,7 +683,7 @@ mod tests {
         let (_dir, mut s) = store();
         run(&mut s, &docs, 100);
         let events = s.events(&Filter::default(), &Page::default()).unwrap();
-        s.apply(Batch {
+        s.apply(&Batch {
             extraction_fingerprint: Some("older lexicons".into()),
             ..Batch::default()
         })

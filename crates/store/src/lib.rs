@@ -274,13 +274,15 @@ pub struct SearchHit {
 pub trait Store {
     /// The [`ingest::extraction_fingerprint`] the stored mentions were extracted with, if any.
     fn extraction_fingerprint(&self) -> Result<Option<String>>;
-    fn document_by_id(&self, id: &str) -> Result<Option<DocumentMeta>>;
-    fn document_by_url(&self, url: &str) -> Result<Option<DocumentMeta>>;
-    fn document_by_hash(&self, hash: &str) -> Result<Option<DocumentMeta>>;
     fn document(&self, id: &str) -> Result<Option<StoredDocument>>;
     /// Ids of every stored document, in id order.
     fn document_ids(&self) -> Result<Vec<String>>;
+    /// The stored documents with these ids, in id order.
     fn documents_meta(&self, ids: &[String]) -> Result<Vec<DocumentMeta>>;
+    /// The stored documents with any of these URLs, oldest first.
+    fn documents_by_url(&self, urls: &[String]) -> Result<Vec<DocumentMeta>>;
+    /// The stored documents with any of these content hashes, oldest first.
+    fn documents_by_hash(&self, hashes: &[String]) -> Result<Vec<DocumentMeta>>;
     /// Events with a stored mention of the same type near the probe's place and days.
     fn events_near(&self, probe: &Probe) -> Result<Vec<String>>;
     /// Documents with a mention in any of these events.
@@ -291,7 +293,7 @@ pub trait Store {
     fn events_by_id(&self, ids: &[String]) -> Result<Vec<Event>>;
     fn counts(&self) -> Result<Counts>;
     /// Writes the batch in one transaction.
-    fn apply(&mut self, batch: Batch) -> Result<()>;
+    fn apply(&mut self, batch: &Batch) -> Result<()>;
 }
 
 /// The reads of the commands and the API over a store: lists, counts, search, the log.
@@ -316,9 +318,9 @@ pub trait Queries: Store {
     fn stats(&self, filter: &Filter, top: usize) -> Result<Stats>;
     /// `(event, responds_to)` links with either end in `ids`.
     fn links_touching(&self, ids: &[String]) -> Result<Vec<(String, String)>>;
-    /// What the event with this id became when it is no longer stored: the last change
-    /// recorded for it.
-    fn last_change(&self, id: &str) -> Result<Option<Change>>;
+    /// How the event with this id last left the store, if it ever did: the last change
+    /// that merged it into another or deleted it.
+    fn removal(&self, id: &str) -> Result<Option<Change>>;
     /// Ids of the documents whose search index holds every one of `terms`
     /// (rasid_text::search::index_terms), in id order: `limit` of them from `offset`.
     fn search_candidates(&self, terms: &[&str], limit: u64, offset: u64) -> Result<Vec<String>>;

@@ -31,6 +31,11 @@ const MIGRATIONS: &[(i64, &str, Option<Backfill>)] = &[
         include_str!("migrations/sqlite/0004_integer_keys.sql"),
         None,
     ),
+    (
+        5,
+        include_str!("migrations/sqlite/0005_log_removals.sql"),
+        None,
+    ),
 ];
 
 /// Fills what migration 2 added for the events already stored: the actor names of each
@@ -85,14 +90,11 @@ fn index_document(tx: &rusqlite::Transaction, key: i64, terms: &str) -> rusqlite
     Ok(())
 }
 
-/// Removes the document with this id from the search index, if it is stored; its key.
-fn unindex_document(tx: &rusqlite::Transaction, id: &str) -> rusqlite::Result<Option<i64>> {
-    let key = key_of(tx, Keyed::Documents, id)?;
-    if let Some(key) = key {
-        tx.prepare_cached("DELETE FROM documents_fts WHERE rowid = ?1")?
-            .execute([key])?;
-    }
-    Ok(key)
+/// Removes the document with this key from the search index.
+fn unindex_document(tx: &rusqlite::Transaction, key: i64) -> rusqlite::Result<()> {
+    tx.prepare_cached("DELETE FROM documents_fts WHERE rowid = ?1")?
+        .execute([key])?;
+    Ok(())
 }
 
 /// The tables whose rows have integer keys (schema 4).
@@ -111,33 +113,55 @@ impl Keyed {
     }
 }
 
-/// The key of the document or event with this id, if it is stored.
-fn key_of(tx: &rusqlite::Transaction, table: Keyed, id: &str) -> rusqlite::Result<Option<i64>> {
-    let sql = match table {
-        Keyed::Documents => "SELECT key FROM documents WHERE id = ?1",
-        Keyed::Events => "SELECT key FROM events WHERE id = ?1",
-    };
-    tx.prepare_cached(sql)?
-        .query_row([id], |r| r.get(0))
-        .optional()
+/// The keys of the documents or events a batch names that are stored, read for the whole
+/// batch at its start (one query per [`IN_CHUNK`] ids, not one per row) and kept up to
+/// date as the batch writes.
+struct Keys<'b> {
+    table: Keyed,
+    keys: HashMap<&'b str, i64>,
 }
 
-/// The key of an id the batch wrote (`written`) or, failing that, the stored one's.
-fn key_in(
-    tx: &rusqlite::Transaction,
-    written: &HashMap<&str, i64>,
-    table: Keyed,
-    id: &str,
-) -> rusqlite::Result<i64> {
-    match written.get(id) {
-        Some(&key) => Ok(key),
-        None => key_of(tx, table, id)?.ok_or_else(|| {
+impl<'b> Keys<'b> {
+    fn read(
+        tx: &rusqlite::Transaction,
+        table: Keyed,
+        ids: impl IntoIterator<Item = &'b str>,
+    ) -> rusqlite::Result<Keys<'b>> {
+        let asked: HashSet<&'b str> = ids.into_iter().collect();
+        let ids: Vec<&'b str> = asked.iter().copied().collect();
+        let mut keys = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(IN_CHUNK) {
+            let sql = format!(
+                "SELECT id, key FROM {} WHERE id IN ({})",
+                table.name(),
+                vec!["?"; chunk.len()].join(",")
+            );
+            let mut st = tx.prepare_cached(&sql)?;
+            let mut rows = st.query(params_from_iter(chunk))?;
+            while let Some(row) = rows.next()? {
+                let id: String = row.get(0)?;
+                // the id as the batch holds it (the query returns only ids it asked for)
+                if let Some(&id) = asked.get(id.as_str()) {
+                    keys.insert(id, row.get(1)?);
+                }
+            }
+        }
+        Ok(Keys { table, keys })
+    }
+
+    fn get(&self, id: &str) -> Option<i64> {
+        self.keys.get(id).copied()
+    }
+
+    /// The key of an id a mention refers to, which must be stored or written by the batch.
+    fn of_mentioned(&self, id: &str) -> rusqlite::Result<i64> {
+        self.get(id).ok_or_else(|| {
             let why = format!(
                 "a mention refers to {id}, which is not in the {} table",
-                table.name()
+                self.table.name()
             );
             rusqlite::Error::ToSqlConversionFailure(why.into())
-        }),
+        })
     }
 }
 
@@ -314,14 +338,32 @@ impl SqliteStore {
         })
     }
 
-    fn document_where(&self, cond: &str, value: &str) -> Result<Option<DocumentMeta>> {
-        let sql = format!(
-            "SELECT id, url, outlet, published, ingested, content_hash FROM documents WHERE {cond} LIMIT 1"
-        );
-        self.conn
-            .prepare_cached(&sql)
-            .and_then(|mut st| st.query_row([value], Self::meta_row).optional())
-            .map_err(fail(&self.path, "cannot read documents"))
+    /// The documents whose `column` holds one of `values`, in order of arrival (key): one
+    /// query per [`IN_CHUNK`] values.
+    fn documents_where_in(&self, column: &str, values: &[String]) -> Result<Vec<DocumentMeta>> {
+        let mut out: Vec<(i64, DocumentMeta)> = Vec::new();
+        for chunk in values.chunks(IN_CHUNK) {
+            let sql = format!(
+                "SELECT id, url, outlet, published, ingested, content_hash, key FROM documents
+                 WHERE {column} IN ({})",
+                vec!["?"; chunk.len()].join(",")
+            );
+            let rows = self
+                .conn
+                .prepare_cached(&sql)
+                .and_then(|mut st| {
+                    st.query_map(params_from_iter(chunk), |r| {
+                        Ok((r.get(6)?, Self::meta_row(r)?))
+                    })?
+                    .collect::<rusqlite::Result<Vec<_>>>()
+                })
+                .map_err(fail(&self.path, "cannot read documents"))?;
+            out.extend(rows);
+        }
+        // a document matching values of two chunks comes once
+        out.sort_by_key(|(key, _)| *key);
+        out.dedup_by_key(|(key, _)| *key);
+        Ok(out.into_iter().map(|(_, doc)| doc).collect())
     }
 
     /// Runs `sql` (one parameter) for each of `ids`, collecting one text column, sorted
@@ -469,18 +511,6 @@ impl Store for SqliteStore {
             .map_err(fail(&self.path, "cannot read the store's metadata"))
     }
 
-    fn document_by_id(&self, id: &str) -> Result<Option<DocumentMeta>> {
-        self.document_where("id = ?1", id)
-    }
-
-    fn document_by_url(&self, url: &str) -> Result<Option<DocumentMeta>> {
-        self.document_where("url = ?1", url)
-    }
-
-    fn document_by_hash(&self, hash: &str) -> Result<Option<DocumentMeta>> {
-        self.document_where("content_hash = ?1", hash)
-    }
-
     fn document(&self, id: &str) -> Result<Option<StoredDocument>> {
         self.conn
             .prepare_cached(
@@ -509,23 +539,17 @@ impl Store for SqliteStore {
     }
 
     fn documents_meta(&self, ids: &[String]) -> Result<Vec<DocumentMeta>> {
-        let mut out = Vec::new();
-        for chunk in ids.chunks(IN_CHUNK) {
-            let sql = format!(
-                "SELECT id, url, outlet, published, ingested, content_hash FROM documents WHERE id IN ({}) ORDER BY id",
-                vec!["?"; chunk.len()].join(",")
-            );
-            let rows = self
-                .conn
-                .prepare_cached(&sql)
-                .and_then(|mut st| {
-                    st.query_map(params_from_iter(chunk), Self::meta_row)?
-                        .collect::<rusqlite::Result<Vec<_>>>()
-                })
-                .map_err(fail(&self.path, "cannot read documents"))?;
-            out.extend(rows);
-        }
-        Ok(out)
+        let mut docs = self.documents_where_in("id", ids)?;
+        docs.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(docs)
+    }
+
+    fn documents_by_url(&self, urls: &[String]) -> Result<Vec<DocumentMeta>> {
+        self.documents_where_in("url", urls)
+    }
+
+    fn documents_by_hash(&self, hashes: &[String]) -> Result<Vec<DocumentMeta>> {
+        self.documents_where_in("content_hash", hashes)
     }
 
     fn events_near(&self, p: &Probe) -> Result<Vec<String>> {
@@ -650,13 +674,13 @@ impl Store for SqliteStore {
         })
     }
 
-    fn apply(&mut self, batch: Batch) -> Result<()> {
+    fn apply(&mut self, batch: &Batch) -> Result<()> {
         let path = self.path.clone();
         let tx = self
             .conn
             .transaction()
             .map_err(fail(&path, "cannot start a transaction"))?;
-        run_batch(&tx, &batch).map_err(fail(
+        run_batch(&tx, batch).map_err(fail(
             &path,
             "cannot write a batch (nothing of it was stored)",
         ))?;
@@ -670,15 +694,27 @@ impl Store for SqliteStore {
 /// Writes a batch within its transaction: documents first and events next, so that the
 /// mentions, written last, find the keys of both.
 fn run_batch(tx: &rusqlite::Transaction, batch: &Batch) -> rusqlite::Result<()> {
+    let mut doc_keys = Keys::read(
+        tx,
+        Keyed::Documents,
+        batch
+            .delete_documents
+            .iter()
+            .map(String::as_str)
+            .chain(batch.put_documents.iter().map(|d| d.meta.id.as_str()))
+            .chain(batch.put_mentions.iter().map(|m| m.doc.as_str())),
+    )?;
     for id in &batch.delete_documents {
-        if let Some(key) = unindex_document(tx, id)? {
+        if let Some(key) = doc_keys.keys.remove(id.as_str()) {
+            unindex_document(tx, key)?;
             tx.prepare_cached("DELETE FROM mentions WHERE doc_key = ?1")?
                 .execute([key])?;
             tx.prepare_cached("DELETE FROM documents WHERE key = ?1")?
                 .execute([key])?;
         }
     }
-    let mut doc_keys: HashMap<&str, i64> = HashMap::with_capacity(batch.put_documents.len());
+    // the documents stored before the batch: only they have mentions to replace
+    let stored_before: HashSet<i64> = doc_keys.keys.values().copied().collect();
     {
         // an update keeps the key (and row) of the stored version
         let mut upsert = tx.prepare_cached(
@@ -690,7 +726,10 @@ fn run_batch(tx: &rusqlite::Transaction, batch: &Batch) -> rusqlite::Result<()> 
         )?;
         for d in &batch.put_documents {
             let m = &d.meta;
-            let stored = unindex_document(tx, &m.id)?;
+            let stored = doc_keys.get(&m.id);
+            if let Some(key) = stored {
+                unindex_document(tx, key)?;
+            }
             upsert.execute(params![
                 m.id,
                 m.url,
@@ -702,11 +741,26 @@ fn run_batch(tx: &rusqlite::Transaction, batch: &Batch) -> rusqlite::Result<()> 
             ])?;
             let key = stored.unwrap_or_else(|| tx.last_insert_rowid());
             index_document(tx, key, &d.search_terms)?;
-            doc_keys.insert(&m.id, key);
+            doc_keys.keys.insert(&m.id, key);
         }
     }
+    let mut event_keys = Keys::read(
+        tx,
+        Keyed::Events,
+        batch
+            .delete_events
+            .iter()
+            .chain(batch.put_events.iter().map(|e| &e.id))
+            .chain(
+                batch
+                    .put_mentions
+                    .iter()
+                    .flat_map(|m| m.mentions.iter().map(|(e, _)| e)),
+            )
+            .map(String::as_str),
+    )?;
     for id in &batch.delete_events {
-        if let Some(key) = key_of(tx, Keyed::Events, id)? {
+        if let Some(key) = event_keys.keys.remove(id.as_str()) {
             for sql in [
                 "DELETE FROM events WHERE key = ?1",
                 "DELETE FROM event_bodies WHERE event_key = ?1",
@@ -720,7 +774,7 @@ fn run_batch(tx: &rusqlite::Transaction, batch: &Batch) -> rusqlite::Result<()> 
             .execute([id])?;
     }
     let now = crate::time::now();
-    let event_keys = put_events(tx, batch, &now)?;
+    put_events(tx, batch, &now, &mut event_keys)?;
     {
         let mut insert = tx.prepare_cached(
             "INSERT INTO mentions (doc_key, seq, event_key, event_type, sub_event_type, lat, lon,
@@ -729,8 +783,10 @@ fn run_batch(tx: &rusqlite::Transaction, batch: &Batch) -> rusqlite::Result<()> 
         )?;
         let mut delete = tx.prepare_cached("DELETE FROM mentions WHERE doc_key = ?1")?;
         for dm in &batch.put_mentions {
-            let doc_key = key_in(tx, &doc_keys, Keyed::Documents, &dm.doc)?;
-            delete.execute([doc_key])?;
+            let doc_key = doc_keys.of_mentioned(&dm.doc)?;
+            if stored_before.contains(&doc_key) {
+                delete.execute([doc_key])?;
+            }
             for (seq, (event, m)) in dm.mentions.iter().enumerate() {
                 let days =
                     rasid_merge::possible_days(m).map(|(f, l)| (f.to_string(), l.to_string()));
@@ -743,7 +799,7 @@ fn run_batch(tx: &rusqlite::Transaction, batch: &Batch) -> rusqlite::Result<()> 
                 insert.execute(params![
                     doc_key,
                     seq as i64,
-                    key_in(tx, &event_keys, Keyed::Events, event)?,
+                    event_keys.of_mentioned(event)?,
                     m.event_type,
                     m.sub_event_type,
                     m.place.lat,
@@ -794,19 +850,13 @@ fn run_batch(tx: &rusqlite::Transaction, batch: &Batch) -> rusqlite::Result<()> 
 }
 
 /// Writes the batch's events with their bodies, sources, actor names and links, updated
-/// `now`; the key of each.
+/// `now`, adding the keys of new ones to `keys`.
 fn put_events<'b>(
     tx: &rusqlite::Transaction,
     batch: &'b Batch,
     now: &str,
-) -> rusqlite::Result<HashMap<&'b str, i64>> {
-    // a new event has no sources, names or links to replace
-    let new: HashSet<&str> = batch
-        .changes
-        .iter()
-        .filter(|c| c.0 == ChangeKind::New)
-        .map(|c| c.1.as_str())
-        .collect();
+    keys: &mut Keys<'b>,
+) -> rusqlite::Result<()> {
     let mut upsert = tx.prepare_cached(
         "INSERT INTO events (id, date_start, date_end, event_type, sub_event_type, country, admin1,
            lat, lon, actor1, actor2, fatalities_min, n_sources, updated)
@@ -831,12 +881,11 @@ fn put_events<'b>(
     let mut put_link = tx.prepare_cached(
         "INSERT INTO links (event_id, responds_to) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
     )?;
-    let mut keys = HashMap::with_capacity(batch.put_events.len());
     for e in &batch.put_events {
         let body = serde_json::to_string(e)
             .map_err(|err| rusqlite::Error::ToSqlConversionFailure(Box::new(err)))?;
         let loc = e.location.as_ref();
-        let stored = key_of(tx, Keyed::Events, &e.id)?;
+        let stored = keys.get(&e.id);
         upsert.execute(params![
             e.id,
             e.date.start,
@@ -855,7 +904,8 @@ fn put_events<'b>(
         ])?;
         let key = stored.unwrap_or_else(|| tx.last_insert_rowid());
         put_body.execute(params![key, body])?;
-        if !new.contains(e.id.as_str()) {
+        // a new event has no sources, names or links to replace
+        if stored.is_some() {
             for sql in [
                 "DELETE FROM sources WHERE event_key = ?1",
                 "DELETE FROM event_actors WHERE event_key = ?1",
@@ -874,9 +924,9 @@ fn put_events<'b>(
         for target in &e.responds_to {
             put_link.execute(params![e.id, target])?;
         }
-        keys.insert(e.id.as_str(), key);
+        keys.keys.insert(&e.id, key);
     }
-    Ok(keys)
+    Ok(())
 }
 
 impl Queries for SqliteStore {
@@ -1021,9 +1071,11 @@ impl Queries for SqliteStore {
         Ok(links)
     }
 
-    fn last_change(&self, id: &str) -> Result<Option<Change>> {
+    fn removal(&self, id: &str) -> Result<Option<Change>> {
+        // the conditions of the partial index `changes_event` (schema 5)
         let rows = self.query_changes(
-            "SELECT seq, at, kind, event_id, into_id FROM changes WHERE event_id = ?1
+            "SELECT seq, at, kind, event_id, into_id FROM changes
+             WHERE event_id = ?1 AND kind IN ('merged', 'deleted')
              ORDER BY seq DESC LIMIT 1",
             &[SqlValue::Text(id.to_string())],
         )?;
@@ -1192,6 +1244,79 @@ mod tests {
                 assert_eq!(got, want, "since {since:?}, after {after}");
             }
         }
+    }
+
+    #[test]
+    fn the_removal_of_an_event_is_its_last_merge_or_deletion() {
+        // an act's first report ingested last: the event known before takes its id
+        let docs = examples();
+        let joint = extract_events(&docs, lex())
+            .into_iter()
+            .find(|e| e.docs.len() > 1)
+            .expect("the examples tell one act twice");
+        let (first, rest): (Vec<_>, Vec<_>) =
+            docs.into_iter().partition(|d| *d.id == joint.docs[0]);
+        let (_dir, mut s) = store();
+        run(&mut s, &rest, 2);
+        run(&mut s, &first, 2);
+        let log = s.changes_since("", 0, None).unwrap();
+        let stored: HashSet<String> = s
+            .events(&Filter::default(), &Page::default())
+            .unwrap()
+            .into_iter()
+            .map(|e| e.id)
+            .collect();
+        let gone: Vec<&Change> = log.iter().filter(|c| !stored.contains(&c.event)).collect();
+        assert!(gone.iter().any(|c| c.kind == ChangeKind::Merged));
+        for c in &gone {
+            let last = log.iter().rev().find(|l| {
+                l.event == c.event && matches!(l.kind, ChangeKind::Merged | ChangeKind::Deleted)
+            });
+            assert_eq!(s.removal(&c.event).unwrap().as_ref(), last);
+            assert!(
+                last.is_some(),
+                "{} left the store without a removal",
+                c.event
+            );
+        }
+        for id in &stored {
+            let removed = log.iter().any(|l| {
+                &l.event == id && matches!(l.kind, ChangeKind::Merged | ChangeKind::Deleted)
+            });
+            assert_eq!(s.removal(id).unwrap().is_some(), removed);
+        }
+        // the question is answered from the partial index, not by reading the log
+        let plan: String = s
+            .conn
+            .query_row(
+                "EXPLAIN QUERY PLAN SELECT seq FROM changes
+                 WHERE event_id = 'x' AND kind IN ('merged', 'deleted') ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| r.get(3),
+            )
+            .unwrap();
+        assert!(plan.contains("changes_event"), "{plan}");
+    }
+
+    #[test]
+    fn documents_are_found_by_many_hashes_and_urls_at_once_each_once() {
+        let (_dir, mut s) = store();
+        let docs = examples();
+        run(&mut s, &docs, 50);
+        let stored = s.documents_meta(&s.document_ids().unwrap()).unwrap();
+        let first = &stored[0];
+        // more values than one query takes, the same one in two of the queries
+        let mut hashes = vec![first.content_hash.clone()];
+        hashes.extend((0..IN_CHUNK).map(|n| format!("{n:064x}")));
+        hashes.push(first.content_hash.clone());
+        assert_eq!(s.documents_by_hash(&hashes).unwrap(), vec![first.clone()]);
+        let with_url: Vec<&DocumentMeta> = stored.iter().filter(|d| d.url.is_some()).collect();
+        assert!(!with_url.is_empty(), "examples with URLs");
+        let urls: Vec<String> = with_url.iter().filter_map(|d| d.url.clone()).collect();
+        let mut found = s.documents_by_url(&urls).unwrap();
+        found.sort_by(|a, b| a.id.cmp(&b.id));
+        assert_eq!(found.iter().collect::<Vec<_>>(), with_url);
+        assert!(s.documents_by_url(&[]).unwrap().is_empty());
     }
 
     #[test]
