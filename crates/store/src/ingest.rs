@@ -495,7 +495,7 @@ fn reextract<S: Store>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{examples, lex, run, store};
+    use crate::testing::{act_told_twice, examples, lex, run, store};
     use crate::{Filter, Page, Queries};
     use rasid_merge::extract_events;
     use rasid_text::Day;
@@ -567,14 +567,7 @@ mod tests {
 
     #[test]
     fn a_report_of_a_stored_act_joins_its_event() {
-        let docs = examples();
-        let expected = by_id(extract_events(&docs, lex()));
-        let joint = expected
-            .iter()
-            .find(|e| e.docs.len() > 1)
-            .expect("the examples tell one act twice");
-        let (later, earlier): (Vec<Document>, Vec<Document>) =
-            docs.into_iter().partition(|d| *d.id == joint.docs[0]);
+        let (joint, later, earlier) = act_told_twice();
         let (_dir, mut s) = store();
         run(&mut s, &earlier, 100);
         let before = s.counts().unwrap().changes;

@@ -338,28 +338,42 @@ impl SqliteStore {
         })
     }
 
-    /// The documents whose `column` holds one of `values`, in order of arrival (key): one
-    /// query per [`IN_CHUNK`] values.
-    fn documents_where_in(&self, column: &str, values: &[String]) -> Result<Vec<DocumentMeta>> {
-        let mut out: Vec<(i64, DocumentMeta)> = Vec::new();
+    /// The rows of `sql` (whose `{list}` stands for a list of placeholders) for `values`:
+    /// one query per [`IN_CHUNK`] values, rows in the order of the chunks.
+    fn rows_for_list<T>(
+        &self,
+        sql: &str,
+        values: &[String],
+        row: impl Fn(&rusqlite::Row) -> rusqlite::Result<T>,
+        doing: &str,
+    ) -> Result<Vec<T>> {
+        let mut out = Vec::new();
         for chunk in values.chunks(IN_CHUNK) {
-            let sql = format!(
-                "SELECT id, url, outlet, published, ingested, content_hash, key FROM documents
-                 WHERE {column} IN ({})",
-                vec!["?"; chunk.len()].join(",")
-            );
+            let sql = sql.replace("{list}", &vec!["?"; chunk.len()].join(","));
             let rows = self
                 .conn
                 .prepare_cached(&sql)
                 .and_then(|mut st| {
-                    st.query_map(params_from_iter(chunk), |r| {
-                        Ok((r.get(6)?, Self::meta_row(r)?))
-                    })?
-                    .collect::<rusqlite::Result<Vec<_>>>()
+                    st.query_map(params_from_iter(chunk), &row)?
+                        .collect::<rusqlite::Result<Vec<_>>>()
                 })
-                .map_err(fail(&self.path, "cannot read documents"))?;
+                .map_err(fail(&self.path, doing))?;
             out.extend(rows);
         }
+        Ok(out)
+    }
+
+    /// The documents whose `column` holds one of `values`, in order of arrival (key).
+    fn documents_where_in(&self, column: &str, values: &[String]) -> Result<Vec<DocumentMeta>> {
+        let mut out: Vec<(i64, DocumentMeta)> = self.rows_for_list(
+            &format!(
+                "SELECT id, url, outlet, published, ingested, content_hash, key FROM documents
+                 WHERE {column} IN ({{list}})"
+            ),
+            values,
+            |r| Ok((r.get(6)?, Self::meta_row(r)?)),
+            "cannot read documents",
+        )?;
         // a document matching values of two chunks comes once
         out.sort_by_key(|(key, _)| *key);
         out.dedup_by_key(|(key, _)| *key);
@@ -602,42 +616,28 @@ impl Store for SqliteStore {
     }
 
     fn mentions_of_documents(&self, docs: &[String]) -> Result<Vec<StoredMentions>> {
+        let rows: Vec<(String, String, String)> = self.rows_for_list(
+            "SELECT d.id, e.id, m.body FROM documents AS d JOIN mentions AS m ON m.doc_key = d.key
+               JOIN events AS e ON e.key = m.event_key
+             WHERE d.id IN ({list}) ORDER BY d.id, m.seq",
+            docs,
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            "cannot read mentions",
+        )?;
         let mut out: Vec<StoredMentions> = Vec::new();
-        for chunk in docs.chunks(IN_CHUNK) {
-            let sql = format!(
-                "SELECT d.id, e.id, m.body FROM documents AS d JOIN mentions AS m ON m.doc_key = d.key
-                   JOIN events AS e ON e.key = m.event_key
-                 WHERE d.id IN ({}) ORDER BY d.id, m.seq",
-                vec!["?"; chunk.len()].join(",")
-            );
-            let rows = self
-                .conn
-                .prepare_cached(&sql)
-                .and_then(|mut st| {
-                    st.query_map(params_from_iter(chunk), |r| {
-                        Ok((
-                            r.get::<_, String>(0)?,
-                            r.get::<_, String>(1)?,
-                            r.get::<_, String>(2)?,
-                        ))
-                    })?
-                    .collect::<rusqlite::Result<Vec<_>>>()
-                })
-                .map_err(fail(&self.path, "cannot read mentions"))?;
-            for (doc, event, body) in rows {
-                let mention = serde_json::from_str(&body).map_err(|e| {
-                    StoreError(format!(
-                        "{}: a stored mention of {doc} does not parse: {e}",
-                        self.path.display()
-                    ))
-                })?;
-                match out.last_mut() {
-                    Some(last) if last.doc == doc => last.mentions.push((event, mention)),
-                    _ => out.push(StoredMentions {
-                        doc,
-                        mentions: vec![(event, mention)],
-                    }),
-                }
+        for (doc, event, body) in rows {
+            let mention = serde_json::from_str(&body).map_err(|e| {
+                StoreError(format!(
+                    "{}: a stored mention of {doc} does not parse: {e}",
+                    self.path.display()
+                ))
+            })?;
+            match out.last_mut() {
+                Some(last) if last.doc == doc => last.mentions.push((event, mention)),
+                _ => out.push(StoredMentions {
+                    doc,
+                    mentions: vec![(event, mention)],
+                }),
             }
         }
         Ok(out)
@@ -1124,7 +1124,7 @@ impl Queries for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{examples, lex, run, store};
+    use crate::testing::{act_told_twice, examples, lex, run, store};
     use crate::SearchPage;
     use rasid_merge::extract_events;
     use rasid_text::search::Query;
@@ -1249,13 +1249,7 @@ mod tests {
     #[test]
     fn the_removal_of_an_event_is_its_last_merge_or_deletion() {
         // an act's first report ingested last: the event known before takes its id
-        let docs = examples();
-        let joint = extract_events(&docs, lex())
-            .into_iter()
-            .find(|e| e.docs.len() > 1)
-            .expect("the examples tell one act twice");
-        let (first, rest): (Vec<_>, Vec<_>) =
-            docs.into_iter().partition(|d| *d.id == joint.docs[0]);
+        let (_, first, rest) = act_told_twice();
         let (_dir, mut s) = store();
         run(&mut s, &rest, 2);
         run(&mut s, &first, 2);

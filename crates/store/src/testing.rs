@@ -50,6 +50,18 @@ pub fn examples() -> Vec<Document> {
     docs
 }
 
+/// An event of the examples told by more than one of them, the document that told it
+/// first, and the other examples.
+pub fn act_told_twice() -> (rasid_merge::Event, Vec<Document>, Vec<Document>) {
+    let docs = examples();
+    let joint = rasid_merge::extract_events(&docs, lex())
+        .into_iter()
+        .find(|e| e.docs.len() > 1)
+        .expect("the examples tell one act twice");
+    let (first, rest) = docs.into_iter().partition(|d| *d.id == joint.docs[0]);
+    (joint, first, rest)
+}
+
 pub fn store() -> (tempfile::TempDir, SqliteStore) {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("rasid.db")).unwrap();
