@@ -129,23 +129,20 @@ impl<'b> Keys<'b> {
     ) -> rusqlite::Result<Keys<'b>> {
         let asked: HashSet<&'b str> = ids.into_iter().collect();
         let ids: Vec<&'b str> = asked.iter().copied().collect();
-        let mut keys = HashMap::with_capacity(ids.len());
-        for chunk in ids.chunks(IN_CHUNK) {
-            let sql = format!(
-                "SELECT id, key FROM {} WHERE id IN ({})",
-                table.name(),
-                vec!["?"; chunk.len()].join(",")
-            );
-            let mut st = tx.prepare_cached(&sql)?;
-            let mut rows = st.query(params_from_iter(chunk))?;
-            while let Some(row) = rows.next()? {
-                let id: String = row.get(0)?;
-                // the id as the batch holds it (the query returns only ids it asked for)
-                if let Some(&id) = asked.get(id.as_str()) {
-                    keys.insert(id, row.get(1)?);
-                }
-            }
-        }
+        let rows: Vec<(String, i64)> = rows_for_list(
+            tx,
+            &format!(
+                "SELECT id, key FROM {} WHERE id IN ({{list}})",
+                table.name()
+            ),
+            &ids,
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        // each id as the batch holds it (the query returns only ids it asked for)
+        let keys = rows
+            .into_iter()
+            .filter_map(|(id, key)| Some((*asked.get(id.as_str())?, key)))
+            .collect();
         Ok(Keys { table, keys })
     }
 
@@ -163,6 +160,26 @@ impl<'b> Keys<'b> {
             rusqlite::Error::ToSqlConversionFailure(why.into())
         })
     }
+}
+
+/// The rows of `sql`, whose `{list}` stands for a list of placeholders, for `values`: one
+/// query per [`IN_CHUNK`] values, rows in the order of the chunks.
+fn rows_for_list<T, V: rusqlite::ToSql>(
+    conn: &Connection,
+    sql: &str,
+    values: &[V],
+    row: impl Fn(&rusqlite::Row) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Vec<T>> {
+    let mut out = Vec::new();
+    for chunk in values.chunks(IN_CHUNK) {
+        let sql = sql.replace("{list}", &vec!["?"; chunk.len()].join(","));
+        let mut st = conn.prepare_cached(&sql)?;
+        let rows = st.query_map(params_from_iter(chunk), &row)?;
+        for r in rows {
+            out.push(r?);
+        }
+    }
+    Ok(out)
 }
 
 /// An FTS5 query for documents holding every term: each a quoted string, quotes doubled.
@@ -338,8 +355,7 @@ impl SqliteStore {
         })
     }
 
-    /// The rows of `sql` (whose `{list}` stands for a list of placeholders) for `values`:
-    /// one query per [`IN_CHUNK`] values, rows in the order of the chunks.
+    /// [`rows_for_list`] on the store's connection.
     fn rows_for_list<T>(
         &self,
         sql: &str,
@@ -347,20 +363,7 @@ impl SqliteStore {
         row: impl Fn(&rusqlite::Row) -> rusqlite::Result<T>,
         doing: &str,
     ) -> Result<Vec<T>> {
-        let mut out = Vec::new();
-        for chunk in values.chunks(IN_CHUNK) {
-            let sql = sql.replace("{list}", &vec!["?"; chunk.len()].join(","));
-            let rows = self
-                .conn
-                .prepare_cached(&sql)
-                .and_then(|mut st| {
-                    st.query_map(params_from_iter(chunk), &row)?
-                        .collect::<rusqlite::Result<Vec<_>>>()
-                })
-                .map_err(fail(&self.path, doing))?;
-            out.extend(rows);
-        }
-        Ok(out)
+        rows_for_list(&self.conn, sql, values, row).map_err(fail(&self.path, doing))
     }
 
     /// The documents whose `column` holds one of `values`, in order of arrival (key).
