@@ -792,8 +792,18 @@ fn relative(cx: &Cx, i: usize) -> Option<Found> {
         .then(|| w.longest(k, &WEEKDAYS, BARE))
         .flatten();
     let k = weekday.map_or(k, |x| x.1);
-    let span = cx.published.map(|d| (d.add_days(a), d.add_days(b)));
     let start = if p.any { p.start } else { s };
+    if let Some((date, next)) = named_after(cx, k) {
+        return Some(found(
+            cx,
+            start,
+            next,
+            date.first.zip(date.last),
+            Precision::Day,
+            DateKind::Absolute,
+        ));
+    }
+    let span = cx.published.map(|d| (d.add_days(a), d.add_days(b)));
     Some(found(
         cx,
         start,
@@ -802,6 +812,25 @@ fn relative(cx: &Cx, i: usize) -> Option<Found> {
         Precision::Day,
         DateKind::Relative,
     ))
+}
+
+/// The date a relative day names right after it ("اليوم الاحد 20 ابريل 2025", "امس
+/// الخميس، الموافق 5 شباط 2024") when it resolves: the text's own day, which holds without
+/// a publication day and over one that the article was published a day after.
+fn named_after(cx: &Cx, k: usize) -> Option<Found> {
+    let w = &cx.w;
+    if !w.joined(k, ",،") {
+        return None;
+    }
+    let k = if w.word(k) == "الموافق" {
+        k + 1
+    } else {
+        k
+    };
+    if !w.adjacent(k) {
+        return None;
+    }
+    absolute(cx, k).filter(|(date, _)| date.first.is_some())
 }
 
 /// Whether "اليوم" at word `i` (next word `k`) means "today".
@@ -1132,6 +1161,71 @@ mod tests {
             &[(
                 "أعلن الجيش اليوم الاثنين",
                 &[("اليوم الاثنين", "2024-02-05", "2024-02-05", PD, Relative)],
+            )],
+        );
+    }
+
+    #[test]
+    fn a_relative_day_takes_the_date_written_after_it() {
+        for published in [None, FRIDAY] {
+            check(
+                published,
+                &[
+                    (
+                        "قصفت الطائرات مساء اليوم الأحد 20 ابريل 2025 مواقع",
+                        &[(
+                            "مساء اليوم الأحد 20 ابريل 2025",
+                            "2025-04-20",
+                            "2025-04-20",
+                            PD,
+                            Absolute,
+                        )],
+                    ),
+                    (
+                        "وقع الانفجار أمس الخميس، الموافق 5 شباط 2024",
+                        &[(
+                            "أمس الخميس، الموافق 5 شباط 2024",
+                            "2024-02-05",
+                            "2024-02-05",
+                            PD,
+                            Absolute,
+                        )],
+                    ),
+                    (
+                        "اليوم 3 آذار 2023",
+                        &[(
+                            "اليوم 3 آذار 2023",
+                            "2023-03-03",
+                            "2023-03-03",
+                            PD,
+                            Absolute,
+                        )],
+                    ),
+                ],
+            );
+        }
+        // a named day without its year resolves with the publication day alone
+        check(
+            None,
+            &[(
+                "اليوم الأحد 20 ابريل",
+                &[
+                    ("اليوم الأحد", "-", "-", PD, Relative),
+                    ("20 ابريل", "-", "-", PD, Absolute),
+                ],
+            )],
+        );
+        check(
+            FRIDAY,
+            &[(
+                "اليوم الجمعة 9 شباط",
+                &[(
+                    "اليوم الجمعة 9 شباط",
+                    "2024-02-09",
+                    "2024-02-09",
+                    PD,
+                    Absolute,
+                )],
             )],
         );
     }
