@@ -156,6 +156,11 @@ impl<'a> Analysis<'a> {
         self.token_at(to).saturating_sub(self.token_at(from))
     }
 
+    /// Whether the bytes `start..end` lie inside a date expression.
+    pub fn in_date(&self, start: usize, end: usize) -> bool {
+        self.dates.iter().any(|d| d.start <= start && end <= d.end)
+    }
+
     /// Hits of one kind inside `span`.
     pub fn hits_in(&self, span: Span, kind: Kind) -> impl Iterator<Item = &Hit> {
         self.by_kind.in_span(kind as usize, span)

@@ -447,15 +447,12 @@ fn blocked(a: &Analysis, clause: Span, sentence: Span, head: &Hit) -> bool {
         return true;
     }
     // "78 هجوما", "291 عملية": counted acts are a statistic
-    let in_date = |c: &rasid_text::numbers::Count| {
-        a.dates.iter().any(|d| d.start <= c.start && c.end <= d.end)
-    };
     let counted = a.counts.iter().any(|c| {
         c.min >= 5
             && c.end <= at
             && a.words_between(c.end, at) == 0
             && c.start >= clause.start
-            && !in_date(c)
+            && !a.in_date(c.start, c.end)
     });
     if counted {
         return true;
@@ -859,6 +856,9 @@ fn date_value(d: &DateMention) -> DateValue {
     }
 }
 
+/// Punctuation that ends a phrase: a count before it does not count what follows.
+const CLAUSE_MARKS: &[char] = &['،', ',', '.', ':', '؛', ';'];
+
 /// Killed and injured counts: the number nearest after (or just before) a casualty word, a
 /// singular person noun counting one and a dual two.
 fn casualties(a: &Analysis, clause: Span) -> (Option<CountMention>, Option<CountMention>) {
@@ -894,15 +894,20 @@ fn casualties(a: &Analysis, clause: Span) -> (Option<CountMention>, Option<Count
             .map(|h| h.start)
             .find(|&s| s > marker.end)
             .unwrap_or(clause.end);
-        let after = a.counts.iter().find(|c| {
+        // the numbers of a date ("في 5 شباط 2023 قتل") count nothing
+        let counts = || a.counts.iter().filter(|c| !a.in_date(c.start, c.end));
+        let after = counts().find(|c| {
             c.start >= marker.end
                 && c.end <= next_casualty
                 && a.words_between(marker.end, c.start) <= 3
         });
-        let before = a.counts.iter().rev().find(|c| {
+        // "ثلاثة جنود قتلوا", but not a number that closes the phrase before ("منذ مطلع
+        // 2023، تسببت بمقتل")
+        let before = counts().rev().find(|c| {
             c.end <= marker.start
                 && c.start >= clause.start
                 && a.words_between(c.end, marker.start) <= 2
+                && !a.text()[c.end..marker.start].contains(CLAUSE_MARKS)
         });
         // "3 قتلى" (number then noun) is the tightest reading
         let adjacent = before.filter(|c| a.words_between(c.end, marker.start) == 0);
@@ -1215,6 +1220,19 @@ mod tests {
         assert_eq!((f.min, f.max), (4, 4));
         assert_eq!(i.min, 10);
         assert_eq!(m[0].sub_event_type, "Shelling/artillery/missile attack");
+    }
+
+    #[test]
+    fn a_year_is_not_a_casualty_count() {
+        for text in [
+            "استهدفت طائرة مسيرة تركية شاحنة قرب بلدة عامودا منذ بداية العام الجديد 2024، تسببت بمقتل مجموعة من العناصر.",
+            "قصفت طائرة مسيرة سيارة قرب بلدة عامودا في 5 شباط 2023 قتل فيها مسلحان.",
+        ] {
+            let (_, m) = mentions(text, None);
+            assert_eq!(m.len(), 1, "{m:?}");
+            let killed = m[0].fatalities.map(|f| (f.min, f.max));
+            assert!(killed.is_none_or(|k| k.1 < 100), "{text}: {killed:?}");
+        }
     }
 
     #[test]
