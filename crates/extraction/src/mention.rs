@@ -31,6 +31,8 @@ pub struct PlaceMention {
     pub near: bool,
     /// Places named with it as context ("في أربيل" after حرير).
     pub context: Vec<u32>,
+    /// The first place of `context`: where it is named, and its candidates.
+    pub named_in: Option<(Span, Vec<u32>)>,
     /// Country named by an adjective right after it ("زمار العراقية").
     pub country_hint: Option<String>,
 }
@@ -983,6 +985,7 @@ fn target_places(a: &Analysis, clause: Span) -> Option<Vec<PlaceMention>> {
                     || a.marker_before(clause, span.start, MarkerKind::Near, 1)
                     || a.text()[..span.start].ends_with('ب'));
             if (area && has_local) || linked {
+                last.named_in.get_or_insert((span, candidates.clone()));
                 last.context.extend(candidates);
                 continue;
             }
@@ -1000,6 +1003,7 @@ fn target_places(a: &Analysis, clause: Span) -> Option<Vec<PlaceMention>> {
             span,
             near,
             context: Vec::new(),
+            named_in: None,
             country_hint,
         });
         listed.push(listed_now);

@@ -3,9 +3,9 @@
 
 pub mod geocode;
 
-use geocode::{geocode, DocumentPlaces};
+use geocode::{geocode, DocumentPlaces, Geocoded};
 use rasid_extraction::mention::{name_from, Name};
-use rasid_extraction::{find_mentions, Analysis, DateValue, Document, Mention, Span};
+use rasid_extraction::{find_mentions, Analysis, DateValue, Document, Mention, PlaceMention, Span};
 use rasid_lexicons::{Actor, ActorKind, Lexicons};
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -213,6 +213,30 @@ impl<'t> Original<'t> {
     }
 }
 
+/// The place of a mention and where it stands: the place named, or when no candidate of
+/// it fits the document (a village of that name in another country, "بالقرب من دبيس في
+/// مدينة الشحيل") the place it was named in, as a place near which the act happened.
+fn placed(
+    lex: &Lexicons,
+    named: &PlaceMention,
+    places: &DocumentPlaces,
+) -> Option<(PlaceMention, Geocoded)> {
+    if let Some(geo) = geocode(lex, named, places) {
+        return Some((named.clone(), geo));
+    }
+    let (span, candidates) = named.named_in.clone()?;
+    let within = PlaceMention {
+        candidates,
+        span,
+        near: true,
+        context: named.context.clone(),
+        named_in: None,
+        country_hint: None,
+    };
+    let geo = geocode(lex, &within, places)?;
+    Some((within, geo))
+}
+
 fn resolve_mention(
     a: &Analysis,
     original: &Original,
@@ -220,8 +244,7 @@ fn resolve_mention(
     places: &DocumentPlaces,
 ) -> Option<ResolvedMention> {
     let lex = a.lex;
-    let place_mention = m.place.as_ref()?;
-    let geo = geocode(lex, place_mention, places)?;
+    let (place_mention, geo) = placed(lex, m.place.as_ref()?, places)?;
     let entry = &lex.places[geo.entry as usize];
     let surface = |s: Span| -> String { original.chars(a.original(s)).to_string() };
     let mut evidence = Vec::new();
@@ -350,6 +373,35 @@ mod tests {
         let unknown = json.replacen("\"trigger\"", "\"colour\"", 1);
         let err = serde_json::from_str::<Vec<ResolvedMention>>(&unknown).unwrap_err();
         assert!(err.to_string().contains("unknown evidence field"), "{err}");
+    }
+
+    #[test]
+    fn a_place_that_fits_nowhere_gives_way_to_the_town_it_was_named_in() {
+        let lex = Lexicons::embedded().expect("embedded lexicons");
+        // دبيس is a village of Yemen only; the report is about Deir ez-Zor
+        let doc = Document {
+            id: "a".into(),
+            text: "هاجم مسلحون من العشائر حاجزا لقوات سوريا الديمقراطية بالقرب من دبيس في بلدة \
+                   الشحيل شرقي دير الزور."
+                .into(),
+            url: None,
+            outlet: None,
+            published: None,
+        };
+        let mentions = resolve_document(&doc, &lex);
+        assert_eq!(mentions.len(), 1, "{mentions:?}");
+        let place = &mentions[0].place;
+        assert_eq!(
+            (place.name.as_str(), place.country.as_str()),
+            ("Shahil", "SY")
+        );
+        assert_eq!(place.precision, 2, "near the town, not in it");
+        let location = mentions[0].evidence.iter().find(|e| e.field == "location");
+        let (start, end) = location
+            .map(|e| (e.start, e.end))
+            .expect("location evidence");
+        let named: String = doc.text.chars().skip(start).take(end - start).collect();
+        assert_eq!(named, "الشحيل");
     }
 
     #[test]
