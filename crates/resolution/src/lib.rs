@@ -8,6 +8,7 @@ use rasid_extraction::mention::{name_from, Name};
 use rasid_extraction::{find_mentions, Analysis, DateValue, Document, Mention, PlaceMention, Span};
 use rasid_lexicons::{Actor, ActorKind, Lexicons};
 use serde::{Deserialize, Deserializer, Serialize};
+use std::borrow::Cow;
 
 /// An actor with its canonical name and the words the text used for it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -216,13 +217,13 @@ impl<'t> Original<'t> {
 /// The place of a mention and where it stands: the place named, or when no candidate of
 /// it fits the document (a village of that name in another country, "بالقرب من دبيس في
 /// مدينة الشحيل") the place it was named in, as a place near which the act happened.
-fn placed(
+fn placed<'m>(
     lex: &Lexicons,
-    named: &PlaceMention,
+    named: &'m PlaceMention,
     places: &DocumentPlaces,
-) -> Option<(PlaceMention, Geocoded)> {
+) -> Option<(Cow<'m, PlaceMention>, Geocoded)> {
     if let Some(geo) = geocode(lex, named, places) {
-        return Some((named.clone(), geo));
+        return Some((Cow::Borrowed(named), geo));
     }
     let (span, candidates) = named.named_in.clone()?;
     let within = PlaceMention {
@@ -234,7 +235,7 @@ fn placed(
         country_hint: None,
     };
     let geo = geocode(lex, &within, places)?;
-    Some((within, geo))
+    Some((Cow::Owned(within), geo))
 }
 
 fn resolve_mention(
