@@ -31,8 +31,9 @@ pub struct PlaceMention {
     pub near: bool,
     /// Places named with it as context ("في أربيل" after حرير).
     pub context: Vec<u32>,
-    /// The first place of `context`: where it is named, and its candidates.
-    pub named_in: Option<(Span, Vec<u32>)>,
+    /// The first place of `context`: where it is named, and how many of the first entries
+    /// of `context` are its candidates.
+    pub named_in: Option<(Span, usize)>,
     /// Country named by an adjective right after it ("زمار العراقية").
     pub country_hint: Option<String>,
 }
@@ -985,7 +986,9 @@ fn target_places(a: &Analysis, clause: Span) -> Option<Vec<PlaceMention>> {
                     || a.marker_before(clause, span.start, MarkerKind::Near, 1)
                     || a.text()[..span.start].ends_with('ب'));
             if (area && has_local) || linked {
-                last.named_in.get_or_insert((span, candidates.clone()));
+                if last.named_in.is_none() {
+                    last.named_in = Some((span, candidates.len()));
+                }
                 last.context.extend(candidates);
                 continue;
             }

@@ -225,9 +225,9 @@ fn placed<'m>(
     if let Some(geo) = geocode(lex, named, places) {
         return Some((Cow::Borrowed(named), geo));
     }
-    let (span, candidates) = named.named_in.clone()?;
+    let (span, n) = named.named_in?;
     let within = PlaceMention {
-        candidates,
+        candidates: named.context.get(..n)?.to_vec(),
         span,
         near: true,
         context: named.context.clone(),
