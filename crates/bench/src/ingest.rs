@@ -195,7 +195,7 @@ fn run(opts: &Options) -> Result<(), String> {
         let summary = ingest(
             &mut store,
             &lex,
-            &corpus,
+            corpus.iter().cloned(),
             &IngestOptions {
                 batch_size: opts.batch,
             },

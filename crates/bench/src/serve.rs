@@ -81,7 +81,14 @@ fn build_store(opts: &Options) -> Result<(), String> {
     let start = Instant::now();
     let mut store = SqliteStore::open(&opts.db).map_err(|e| e.to_string())?;
     let options = IngestOptions::default();
-    ingest(&mut store, &lex, &corpus, &options, &mut |_| {}).map_err(|e| e.to_string())?;
+    ingest(
+        &mut store,
+        &lex,
+        corpus.iter().cloned(),
+        &options,
+        &mut |_| {},
+    )
+    .map_err(|e| e.to_string())?;
     eprintln!("  built in {:.1} s", start.elapsed().as_secs_f64());
     Ok(())
 }

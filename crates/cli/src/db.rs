@@ -131,7 +131,7 @@ pub fn ingest_command(args: IngestArgs) -> ExitCode {
     let result = ingest(
         &mut store,
         &lex,
-        &docs,
+        docs,
         &IngestOptions {
             batch_size: args.batch,
         },

@@ -185,7 +185,7 @@ pub fn demo_command(addr: &str) -> ExitCode {
         .and_then(|lex| {
             let mut store = SqliteStore::open(&db_path).map_err(|e| e.to_string())?;
             let options = IngestOptions::default();
-            ingest(&mut store, &lex, &read.documents, &options, &mut |_| {})
+            ingest(&mut store, &lex, read.documents, &options, &mut |_| {})
                 .map_err(|e| e.to_string())
         });
     let summary = match ingested {

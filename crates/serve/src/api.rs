@@ -460,7 +460,7 @@ pub async fn post_documents(
             let summary = ingest(
                 &mut w.store,
                 &w.lexicons,
-                &arabic,
+                arabic,
                 &IngestOptions::default(),
                 &mut |_| {},
             )?;

@@ -53,7 +53,7 @@ fn server(token: Option<&str>, cors: Option<&str>) -> Server {
     let db = dir.path().join("seeds.db");
     let mut store = SqliteStore::open(&db).unwrap();
     let options = IngestOptions::default();
-    ingest(&mut store, lexicons(), &seeds(), &options, &mut |_| {}).unwrap();
+    ingest(&mut store, lexicons(), seeds(), &options, &mut |_| {}).unwrap();
     drop(store);
     let app = App::open(Config {
         db: db.clone(),

@@ -106,13 +106,15 @@ struct Incoming {
     ingested: Option<String>,
 }
 
-/// Ingests `docs` into `store`, `options.batch_size` at a time; `progress` hears the
-/// number of documents done after each batch. Stored documents extracted with other
-/// lexicons or code ([`extraction_fingerprint`]) are extracted again first.
+/// Ingests `docs` into `store`, `options.batch_size` at a time, taking each batch from
+/// the iterator only when the one before is stored (memory holds one batch, whatever the
+/// input's size); `progress` hears the number of documents done after each batch. Stored
+/// documents extracted with other lexicons or code ([`extraction_fingerprint`]) are
+/// extracted again first.
 pub fn ingest<S: Store>(
     store: &mut S,
     lex: &Lexicons,
-    docs: &[Document],
+    docs: impl IntoIterator<Item = Document>,
     options: &IngestOptions,
     progress: &mut dyn FnMut(usize),
 ) -> Result<Summary> {
@@ -125,8 +127,14 @@ pub fn ingest<S: Store>(
         reextract(store, lex, &fingerprint, options, &mut summary)?;
     }
     let mut done = 0;
-    for chunk in docs.chunks(options.batch_size.max(1)) {
-        let incoming = classify(store, chunk, lex, &mut summary)?;
+    let mut docs = docs.into_iter();
+    let size = options.batch_size.max(1);
+    loop {
+        let chunk: Vec<Document> = docs.by_ref().take(size).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        let incoming = classify(store, &chunk, lex, &mut summary)?;
         if !incoming.is_empty() {
             let batch = merge_batch(store, lex, incoming, &mut summary)?;
             store.apply(&Batch {
@@ -459,9 +467,9 @@ fn reextract<S: Store>(
     for (n, chunk) in chunks.iter().enumerate() {
         let mut incoming = Vec::with_capacity(chunk.len());
         for id in chunk.iter() {
-            let stored = store
-                .document(id)?
-                .ok_or_else(|| StoreError(format!("document {id} vanished while re-extracting")))?;
+            let stored = store.document(id)?.ok_or_else(|| {
+                StoreError::other(format!("document {id} vanished while re-extracting"))
+            })?;
             let doc = Document {
                 id: stored.meta.id.clone(),
                 text: stored.text,

@@ -234,13 +234,48 @@ pub struct Stats {
     pub by_actor: Vec<Tally>,
 }
 
+/// What kind of failure a [`StoreError`] is, for callers that answer differently (the API
+/// says 503 to a busy store and 507 to a full disk).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Another writer held the store longer than the busy timeout: try again later.
+    Busy,
+    /// The disk (or the file system's quota) is full: nothing of the write was stored.
+    Full,
+    /// The file is damaged (or not a rasid store): `rasid check` says more.
+    Damaged,
+    /// The store cannot be written (read-only media or permissions).
+    ReadOnly,
+    Other,
+}
+
 /// A storage error, with what was being done.
 #[derive(Debug)]
-pub struct StoreError(pub String);
+pub struct StoreError {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+impl StoreError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> StoreError {
+        StoreError {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    pub fn other(message: impl Into<String>) -> StoreError {
+        StoreError::new(ErrorKind::Other, message)
+    }
+
+    pub fn damaged(message: impl Into<String>) -> StoreError {
+        StoreError::new(ErrorKind::Damaged, message)
+    }
+}
 
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 
@@ -306,7 +341,7 @@ pub trait Queries: Store {
             .iter()
             .map(|body| {
                 serde_json::from_str(body)
-                    .map_err(|e| StoreError(format!("a stored event does not parse: {e}")))
+                    .map_err(|e| StoreError::damaged(format!("a stored event does not parse: {e}")))
             })
             .collect()
     }

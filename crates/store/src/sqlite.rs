@@ -2,8 +2,8 @@
 
 use crate::filter::{ActorPlan, SqlHints, SqlValue};
 use crate::{
-    Batch, Change, ChangeKind, Counts, DocumentMeta, Filter, Page, Probe, Queries, Result, Sort,
-    Stats, Store, StoreError, StoredDocument, StoredMentions, Tally, TypeTally,
+    Batch, Change, ChangeKind, Counts, DocumentMeta, ErrorKind, Filter, Page, Probe, Queries,
+    Result, Sort, Stats, Store, StoreError, StoredDocument, StoredMentions, Tally, TypeTally,
 };
 use rasid_merge::Event;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
@@ -216,7 +216,29 @@ pub struct SqliteStore {
 
 fn fail<'a>(path: &'a Path, doing: &str) -> impl Fn(rusqlite::Error) -> StoreError + 'a {
     let doing = doing.to_string();
-    move |e| StoreError(format!("{}: {doing}: {e}", path.display()))
+    move |e| {
+        let kind = error_kind(&e);
+        let why = match kind {
+            ErrorKind::Busy => " (another process is writing the store; try again)",
+            ErrorKind::Full => " (the disk is full; nothing of this write was stored)",
+            ErrorKind::Damaged => " (the store is damaged: see `rasid check`)",
+            ErrorKind::ReadOnly => " (the store cannot be written here)",
+            ErrorKind::Other => "",
+        };
+        StoreError::new(kind, format!("{}: {doing}: {e}{why}", path.display()))
+    }
+}
+
+/// The kind of failure an SQLite error is.
+fn error_kind(e: &rusqlite::Error) -> ErrorKind {
+    use rusqlite::ErrorCode as C;
+    match e.sqlite_error_code() {
+        Some(C::DatabaseBusy | C::DatabaseLocked) => ErrorKind::Busy,
+        Some(C::DiskFull) => ErrorKind::Full,
+        Some(C::DatabaseCorrupt | C::NotADatabase) => ErrorKind::Damaged,
+        Some(C::ReadOnly) => ErrorKind::ReadOnly,
+        _ => ErrorKind::Other,
+    }
 }
 
 impl SqliteStore {
@@ -264,7 +286,7 @@ impl SqliteStore {
             .map_err(fail(path, "not a rasid database (no schema version)"))?;
         let newest = MIGRATIONS.last().map_or(0, |m| m.0);
         if version != newest {
-            return Err(StoreError(format!(
+            return Err(StoreError::other(format!(
                 "{}: schema version {version}, this rasid reads version {newest}",
                 path.display()
             )));
@@ -320,7 +342,7 @@ impl SqliteStore {
             .map_err(fail(&path, "cannot read the schema version"))?;
         let newest = MIGRATIONS.last().map_or(0, |m| m.0);
         if current > newest {
-            return Err(StoreError(format!(
+            return Err(StoreError::other(format!(
                 "{}: schema version {current} was written by a newer rasid (this one knows up to {newest})",
                 path.display()
             )));
@@ -482,7 +504,7 @@ impl SqliteStore {
         rows.into_iter()
             .map(|(seq, at, kind, event, into)| {
                 let kind = ChangeKind::parse(&kind).ok_or_else(|| {
-                    StoreError(format!(
+                    StoreError::other(format!(
                         "{}: unknown change kind {kind:?} in the log",
                         self.path.display()
                     ))
@@ -500,7 +522,7 @@ impl SqliteStore {
 
     fn parse_event(&self, body: &str) -> Result<Event> {
         serde_json::from_str(body).map_err(|e| {
-            StoreError(format!(
+            StoreError::damaged(format!(
                 "{}: a stored event does not parse: {e}",
                 self.path.display()
             ))
@@ -630,7 +652,7 @@ impl Store for SqliteStore {
         let mut out: Vec<StoredMentions> = Vec::new();
         for (doc, event, body) in rows {
             let mention = serde_json::from_str(&body).map_err(|e| {
-                StoreError(format!(
+                StoreError::damaged(format!(
                     "{}: a stored mention of {doc} does not parse: {e}",
                     self.path.display()
                 ))

@@ -72,7 +72,7 @@ pub fn run(store: &mut SqliteStore, docs: &[Document], batch_size: usize) -> Sum
     ingest(
         store,
         lex(),
-        docs,
+        docs.iter().cloned(),
         &IngestOptions { batch_size },
         &mut |_| {},
     )
