@@ -34,8 +34,14 @@ pub struct Analysis<'a> {
     pub tokens: Vec<Token>,
     /// Lexicon hits outside clutter, overlaps resolved, sorted by start.
     pub hits: Vec<Hit>,
+    /// Date expressions and counts, each sorted by start: the lookups below cut them by
+    /// binary search, so that a long document costs each mention its clause, not the
+    /// whole document.
     pub dates: Vec<DateMention>,
     pub counts: Vec<Count>,
+    /// `date_reach[i]`: the furthest end of `dates[..=i]` (dates may nest), so that
+    /// whether a range lies inside a date is one binary search.
+    date_reach: Vec<usize>,
     /// Sentences outside clutter, as byte ranges.
     pub sentences: Vec<Span>,
     /// `hits` by kind, and the markers among them by marker kind: the lookups of extraction
@@ -107,8 +113,17 @@ impl<'a> Analysis<'a> {
             .filter(|h| h.kind == Kind::NumberWord)
             .map(word_of)
             .collect();
-        let dates = find_dates_around(&folded.text, &tokens, &date_words, published);
-        let counts = find_counts_around(&folded.text, &tokens, &number_words);
+        let mut dates = find_dates_around(&folded.text, &tokens, &date_words, published);
+        dates.sort_by_key(|d| (d.start, d.end));
+        let mut counts = find_counts_around(&folded.text, &tokens, &number_words);
+        counts.sort_by_key(|c| (c.start, c.end));
+        let date_reach = dates
+            .iter()
+            .scan(0, |reach, d| {
+                *reach = d.end.max(*reach);
+                Some(*reach)
+            })
+            .collect();
         let clutter = clutter_ranges(&folded.text, &raw, lex);
         let hits = resolve_overlaps(
             raw.into_iter()
@@ -130,6 +145,7 @@ impl<'a> Analysis<'a> {
             tokens,
             dates,
             counts,
+            date_reach,
             hits,
             sentences,
             folded,
@@ -158,7 +174,24 @@ impl<'a> Analysis<'a> {
 
     /// Whether the bytes `start..end` lie inside a date expression.
     pub fn in_date(&self, start: usize, end: usize) -> bool {
-        self.dates.iter().any(|d| d.start <= start && end <= d.end)
+        let before = self.dates.partition_point(|d| d.start <= start);
+        before > 0 && self.date_reach[before - 1] >= end
+    }
+
+    /// The counts starting inside `from..to`, in text order.
+    pub fn counts_starting_in(&self, from: usize, to: usize) -> &[Count] {
+        let first = self.counts.partition_point(|c| c.start < from);
+        let end = self.counts.partition_point(|c| c.start < to);
+        &self.counts[first..end.max(first)]
+    }
+
+    /// The date expressions inside `span`, in text order.
+    pub fn dates_in(&self, span: Span) -> impl Iterator<Item = &DateMention> {
+        let first = self.dates.partition_point(|d| d.start < span.start);
+        self.dates[first..]
+            .iter()
+            .take_while(move |d| d.start < span.end)
+            .filter(move |d| d.end <= span.end)
     }
 
     /// Hits of one kind inside `span`.

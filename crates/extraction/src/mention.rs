@@ -5,6 +5,7 @@ use crate::analysis::{Analysis, Span};
 use crate::roles::{assign_roles, Roles};
 use rasid_lexicons::{ActorKind, Feature, Hit, Kind, MarkerKind, Pos, Trigger};
 use rasid_text::dates::DateMention;
+use rasid_text::numbers::Count;
 use rasid_text::Day;
 use serde::{de, Deserialize, Deserializer, Serialize};
 use std::ops::Range;
@@ -450,12 +451,8 @@ fn blocked(a: &Analysis, clause: Span, sentence: Span, head: &Hit) -> bool {
         return true;
     }
     // "78 هجوما", "291 عملية": counted acts are a statistic
-    let counted = a.counts.iter().any(|c| {
-        c.min >= 5
-            && c.end <= at
-            && a.words_between(c.end, at) == 0
-            && c.start >= clause.start
-            && !a.in_date(c.start, c.end)
+    let counted = a.counts_starting_in(clause.start, at).iter().any(|c| {
+        c.min >= 5 && c.end <= at && a.words_between(c.end, at) == 0 && !a.in_date(c.start, c.end)
     });
     if counted {
         return true;
@@ -806,9 +803,7 @@ fn adjust_for_target(
 /// day before.
 fn date_of(a: &Analysis, clause: Span, sentence: Span, head: &Hit, background: bool) -> DateValue {
     let in_span = |s: Span| {
-        a.dates
-            .iter()
-            .filter(move |d| d.start >= s.start && d.end <= s.end)
+        a.dates_in(s)
             .filter(|d| d.first.is_some() || d.kind != rasid_text::dates::DateKind::Year)
     };
     let said = in_span(clause)
@@ -898,20 +893,26 @@ fn casualties(a: &Analysis, clause: Span) -> (Option<CountMention>, Option<Count
             .find(|&s| s > marker.end)
             .unwrap_or(clause.end);
         // the numbers of a date ("في 5 شباط 2023 قتل") count nothing
-        let counts = || a.counts.iter().filter(|c| !a.in_date(c.start, c.end));
-        let after = counts().find(|c| {
-            c.start >= marker.end
-                && c.end <= next_casualty
-                && a.words_between(marker.end, c.start) <= 3
-        });
+        let not_date = |c: &&Count| !a.in_date(c.start, c.end);
+        // counts are in text order, so the words to the marker only grow along them
+        let after = a
+            .counts_starting_in(marker.end, clause.end.max(marker.end))
+            .iter()
+            .take_while(|c| a.words_between(marker.end, c.start) <= 3)
+            .filter(not_date)
+            .find(|c| c.end <= next_casualty);
         // "ثلاثة جنود قتلوا", but not a number that closes the phrase before ("منذ مطلع
         // 2023، تسببت بمقتل")
-        let before = counts().rev().find(|c| {
-            c.end <= marker.start
-                && c.start >= clause.start
-                && a.words_between(c.end, marker.start) <= 2
-                && !a.text()[c.end..marker.start].contains(CLAUSE_MARKS)
-        });
+        let before = a
+            .counts_starting_in(clause.start, marker.start)
+            .iter()
+            .rev()
+            .filter(not_date)
+            .find(|c| {
+                c.end <= marker.start
+                    && a.words_between(c.end, marker.start) <= 2
+                    && !a.text()[c.end..marker.start].contains(CLAUSE_MARKS)
+            });
         // "3 قتلى" (number then noun) is the tightest reading
         let adjacent = before.filter(|c| a.words_between(c.end, marker.start) == 0);
         if let Some(c) = adjacent.or(after).or(before) {
