@@ -8,8 +8,8 @@ use rasid_lexicons::Lexicons;
 use rasid_merge::Event;
 use rasid_resolution::resolve_document;
 use rasid_store::{
-    ingest, Batch, Counts, DocumentMeta, IngestOptions, Probe, SqliteStore, Store, StoredDocument,
-    StoredMentions,
+    ingest, Batch, Counts, DocumentMeta, EventState, IngestOptions, Probe, SqliteStore, Store,
+    StoredDocument, StoredKey, StoredMention,
 };
 use serde_json::json;
 use std::cell::RefCell;
@@ -113,23 +113,37 @@ impl Store for TimedStore {
     fn documents_by_hash(&self, hashes: &[String]) -> R<Vec<DocumentMeta>> {
         self.time("documents_by_hash", || self.inner.documents_by_hash(hashes))
     }
-    fn events_near(&self, probe: &Probe) -> R<Vec<String>> {
-        self.time("events_near", || self.inner.events_near(probe))
+    fn keys_near(&self, probe: &Probe) -> R<Vec<StoredKey>> {
+        self.time("keys_near", || self.inner.keys_near(probe))
     }
-    fn documents_of_events(&self, events: &[String]) -> R<Vec<String>> {
-        self.time("documents_of_events", || {
-            self.inner.documents_of_events(events)
-        })
+    fn event_states(&self, ids: &[String]) -> R<Vec<EventState>> {
+        self.time("event_states", || self.inner.event_states(ids))
+    }
+    fn stored_events(&self, ids: &[String]) -> R<Vec<String>> {
+        self.time("stored_events", || self.inner.stored_events(ids))
     }
     fn events_of_documents(&self, docs: &[String]) -> R<Vec<String>> {
         self.time("events_of_documents", || {
             self.inner.events_of_documents(docs)
         })
     }
-    fn mentions_of_documents(&self, docs: &[String]) -> R<Vec<StoredMentions>> {
+    fn mentions_of_events(&self, events: &[String]) -> R<Vec<StoredMention>> {
+        self.time("mentions_of_events", || {
+            self.inner.mentions_of_events(events)
+        })
+    }
+    fn mentions_of_documents(&self, docs: &[String]) -> R<Vec<StoredMention>> {
         self.time("mentions_of_documents", || {
             self.inner.mentions_of_documents(docs)
         })
+    }
+    fn documents_shared_by(&self, events: &[String]) -> R<Vec<String>> {
+        self.time("documents_shared_by", || {
+            self.inner.documents_shared_by(events)
+        })
+    }
+    fn events_linked_to(&self, ids: &[String]) -> R<Vec<String>> {
+        self.time("events_linked_to", || self.inner.events_linked_to(ids))
     }
     fn events_by_id(&self, ids: &[String]) -> R<Vec<Event>> {
         self.time("events_by_id", || self.inner.events_by_id(ids))
@@ -137,10 +151,31 @@ impl Store for TimedStore {
     fn counts(&self) -> R<Counts> {
         self.time("counts", || self.inner.counts())
     }
+    fn begin_write(&mut self) -> R<()> {
+        let start = Instant::now();
+        let out = self.inner.begin_write();
+        self.add("begin_write", start.elapsed());
+        out
+    }
     fn apply(&mut self, batch: &Batch) -> R<()> {
         let start = Instant::now();
         let out = self.inner.apply(batch);
         self.add("apply", start.elapsed());
+        out
+    }
+    fn commit(&mut self) -> R<()> {
+        let start = Instant::now();
+        let out = self.inner.commit();
+        self.add("commit", start.elapsed());
+        out
+    }
+    fn rollback(&mut self) {
+        self.inner.rollback();
+    }
+    fn sync(&mut self) -> R<()> {
+        let start = Instant::now();
+        let out = self.inner.sync();
+        self.add("sync", start.elapsed());
         out
     }
 }

@@ -220,7 +220,7 @@ fn run(opts: &Options) -> Result<(), String> {
         .collect();
     let merge_mentions: usize = resolved.iter().map(|d| d.mentions.len()).sum();
     eprintln!("merge alone ({merge_mentions} mentions), {MERGE_RUNS} runs");
-    let (merge_times, _) = time_runs(MERGE_RUNS, "merge", || merge(&resolved, &lex).len());
+    let (merge_times, _) = time_runs(MERGE_RUNS, "merge", || merge(&resolved).len());
     let merge_stats = Stats::of(&merge_times);
     drop(resolved);
 

@@ -110,8 +110,42 @@ fn one_file_at_a_time_in_any_order_gives_the_events_of_extract() {
         for file in order {
             ingest_json(&db, &[file]);
         }
-        assert_eq!(export_jsonl(&db), expected, "{name}");
+        let stored = export_jsonl(&db);
+        // the same events; an event keeps the id of the report that made it, so ids are
+        // those of extract when reports come in id order
+        assert_eq!(without_ids(&stored), without_ids(&expected), "{name}");
+        if name == "forward" {
+            assert_eq!(stored, expected, "{name}");
+        }
     }
+}
+
+/// Events with ids replaced by their evidence (and the ids they respond to likewise),
+/// sorted: events that differ only in ids compare equal.
+fn without_ids(events: &[Value]) -> Vec<Value> {
+    let name = |e: &Value| e["evidence"].to_string();
+    let names: std::collections::HashMap<String, String> = events
+        .iter()
+        .map(|e| (e["id"].as_str().unwrap().to_string(), name(e)))
+        .collect();
+    let mut renamed: Vec<Value> = events
+        .iter()
+        .map(|e| {
+            let mut r = e.clone();
+            r["id"] = Value::String(name(e));
+            let mut targets: Vec<String> = e["responds_to"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| names[t.as_str().unwrap()].clone())
+                .collect();
+            targets.sort();
+            r["responds_to"] = targets.into();
+            r
+        })
+        .collect();
+    renamed.sort_by_key(|e| e["id"].as_str().unwrap().to_string());
+    renamed
 }
 
 #[test]

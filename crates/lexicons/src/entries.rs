@@ -151,9 +151,16 @@ pub(crate) fn parse_actors(file: &str, text: &str) -> Result<Vec<Actor>, TsvErro
             "civilian" => ActorKind::Civilian,
             other => return Err(r.error(format!("unknown actor kind {other:?}"))),
         };
+        let (id, name) = (r.required("id")?, r.required("name")?);
+        // the merge tells an unidentified actor (compatible with anyone) by its name
+        if id.starts_with("unidentified") != name.starts_with("Unidentified") {
+            return Err(r.error(format!(
+                "actor {id}: an id beginning \"unidentified\" goes with a name beginning \"Unidentified\", and only then"
+            )));
+        }
         out.push(Actor {
-            id: r.required("id")?.to_string(),
-            name: r.required("name")?.to_string(),
+            id: id.to_string(),
+            name: name.to_string(),
             inter: r.number("inter")?,
             country: r.get("country").to_string(),
             parent: r.get("parent").to_string(),
@@ -434,5 +441,20 @@ mod tests {
             .unwrap_err()
             .message
             .contains("nope"));
+    }
+
+    #[test]
+    fn unidentified_actors_are_named_as_such() {
+        for row in [
+            "unidentified_x\tArmed men\t3\tforce\tمسلحون",
+            "gunmen\tUnidentified gunmen\t3\tforce\tمسلحون",
+        ] {
+            let text = format!("id\tname\tinter\tkind\tforms\n{row}\n");
+            let err = parse_actors("a.tsv", &text).unwrap_err();
+            assert!(err.message.contains("Unidentified"), "{row}");
+        }
+        let text =
+            "id\tname\tinter\tkind\tforms\nunidentified_x\tUnidentified gunmen\t3\tforce\tمسلحون\n";
+        assert!(parse_actors("a.tsv", text).is_ok());
     }
 }

@@ -1,25 +1,40 @@
 //! Incremental ingest: documents in, events of the store updated, every change logged.
 //!
-//! The merge of `rasid_merge` joins mentions into events by pairwise compatibility, so the
-//! events are the connected parts of a graph of mentions and do not depend on the order
-//! documents arrive in. A batch of new documents can only change the events its mentions
-//! could join: the store finds the stored mentions of the same type near each new mention
-//! (place and days), takes their events, and closes that set over documents (every
-//! mention of a document, every document of an event) so that merging the closed set again
-//! gives exactly what merging everything would. Only that region is read, merged and
-//! rewritten; a batch is one transaction.
+//! Events are the connected parts of a graph whose edges are pairs of compatible mentions
+//! (`rasid_merge`), so they do not depend on the order documents arrive in. A batch of new
+//! documents is merged by itself first (acts within each document, then across its
+//! documents); then each distinct [`MatchKey`] of it asks the store for the stored keys of
+//! the same type near its place and days ([`Store::keys_near`]) and joins the events it is
+//! compatible with. An event that a batch joins takes the batch's mentions into its
+//! [`rasid_merge::Summary`] and gains a part per new document; two or more stored events
+//! that a batch joins become the oldest of them, the others logged as merged into it. So
+//! adding a report costs the comparisons of its keys with the distinct keys near it and the
+//! rows of the report, whatever the size of the event it joins: a report into an event of
+//! 16,000 reports writes what a report into an event of one writes. An event's id never
+//! changes once stored.
+//!
+//! A document replaced by a new version (or extracted again with new lexicons) takes its
+//! mentions out of their events; those events are merged again from their other mentions,
+//! which costs their size (a rare step). Each batch is one write: it begins by taking the
+//! store's write lock ([`Store::begin_write`]), so that what it reads of the store stays true
+//! until it commits, and a second writer waits for it instead of merging with a stale view.
 
 use crate::{
-    Batch, ChangeKind, DocumentMeta, Probe, PutDocument, Result, Store, StoreError, StoredMentions,
+    Batch, ChangeKind, DocumentMeta, EventState, EventWrite, Probe, PutDocument, PutMentions,
+    Result, Store, StoreError, StoredMention,
 };
 use rasid_extraction::{Analysis, Document};
 use rasid_lexicons::Lexicons;
-use rasid_merge::{merge_with_members, possible_days, DocumentMentions, Event, SAME_PLACE_LAT};
+use rasid_merge::key::compatible_across_documents;
+use rasid_merge::{
+    acts, document_clusters, event_id, group_keys, link_groups, DocPart, MatchKey, Member,
+    UnionFind, SAME_PLACE_LAT,
+};
 use rasid_resolution::{resolve, ResolvedMention};
 use rasid_text::Day;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// How documents are grouped into transactions.
 #[derive(Debug, Clone)]
@@ -67,12 +82,21 @@ pub struct Summary {
 /// How many duplicate pairs [`Summary::duplicate_of`] keeps.
 const DUPLICATES_LISTED: usize = 20;
 
-/// Degrees of latitude and longitude around a mention that hold every place
-/// `rasid_merge` could call the same ([`SAME_PLACE_LAT`]; a degree of longitude shrinks
-/// with the cosine of the latitude).
-fn probe_window(lat: f64) -> (f64, f64) {
+/// The stored keys that a mention with key `k` may be compatible with: the same type,
+/// latitude and longitude within what `rasid_merge` calls the same place (a degree of
+/// longitude shrinks with the cosine of the latitude), overlapping days.
+fn probe_of(k: &MatchKey) -> Probe<'_> {
+    let lat = k.place.lat;
     let dlon = SAME_PLACE_LAT / lat.to_radians().cos().abs().max(0.1);
-    (SAME_PLACE_LAT, dlon)
+    Probe {
+        event_type: &k.event_type,
+        sub_event_type: &k.sub_event_type,
+        min_lat: lat - SAME_PLACE_LAT,
+        max_lat: lat + SAME_PLACE_LAT,
+        min_lon: k.place.lon - dlon,
+        max_lon: k.place.lon + dlon,
+        days: k.days.map(|(f, l)| (f.to_string(), l.to_string())),
+    }
 }
 
 /// What stored mentions depend on: the lexicons' data and the extraction code (hashed at
@@ -91,9 +115,6 @@ pub fn content_hash(text: &str) -> String {
     hex
 }
 
-/// What a probe asks: type, sub-type, latitude and longitude bits, possible days.
-type ProbeKey<'a> = (&'a str, &'a str, u64, u64, Option<(Day, Day)>);
-
 /// A document to store, with its mentions and search terms, and the stored document it
 /// replaces.
 struct Incoming {
@@ -106,11 +127,15 @@ struct Incoming {
     ingested: Option<String>,
 }
 
+/// The mentions and search terms of a document.
+type Extracted = (Vec<ResolvedMention>, String);
+
 /// Ingests `docs` into `store`, `options.batch_size` at a time, taking each batch from
 /// the iterator only when the one before is stored (memory holds one batch, whatever the
 /// input's size); `progress` hears the number of documents done after each batch. Stored
 /// documents extracted with other lexicons or code ([`extraction_fingerprint`]) are
-/// extracted again first.
+/// extracted again first. What was written is on disk when this returns
+/// ([`Store::sync`]).
 pub fn ingest<S: Store>(
     store: &mut S,
     lex: &Lexicons,
@@ -134,26 +159,72 @@ pub fn ingest<S: Store>(
         if chunk.is_empty() {
             break;
         }
-        let incoming = classify(store, &chunk, lex, &mut summary)?;
-        if !incoming.is_empty() {
-            let batch = merge_batch(store, lex, incoming, &mut summary)?;
-            store.apply(&Batch {
-                extraction_fingerprint: Some(fingerprint.clone()),
-                ..batch
-            })?;
-            summary.batches += 1;
-        }
+        let hashes: Vec<String> = chunk.iter().map(|d| content_hash(&d.text)).collect();
+        // extraction needs nothing of the store, and a write holds other writers back: it
+        // runs before the write, for every document not already stored as it is
+        let extracted = extract_unstored(store, &chunk, &hashes, lex)?;
+        let wrote = write(store, |store| {
+            let incoming = classify(store, &chunk, hashes, extracted, lex, &mut summary)?;
+            if incoming.is_empty() {
+                return Ok(false);
+            }
+            store_incoming(store, incoming, Some(&fingerprint), &mut summary)?;
+            Ok(true)
+        })?;
+        summary.batches += usize::from(wrote);
         done += chunk.len();
         progress(done);
+    }
+    if summary.batches > 0 {
+        store.sync()?;
     }
     Ok(summary)
 }
 
+/// Runs `work` as one write of the store: begun when no other writer writes, committed
+/// when `work` succeeds, undone when it fails.
+fn write<S: Store, T>(store: &mut S, work: impl FnOnce(&mut S) -> Result<T>) -> Result<T> {
+    store.begin_write()?;
+    match work(store) {
+        Ok(value) => {
+            store.commit()?;
+            Ok(value)
+        }
+        Err(e) => {
+            store.rollback();
+            Err(e)
+        }
+    }
+}
+
+/// The mentions and terms of each document of a chunk, except those stored with the same
+/// id and text (`None`).
+fn extract_unstored<S: Store>(
+    store: &S,
+    chunk: &[Document],
+    hashes: &[String],
+    lex: &Lexicons,
+) -> Result<Vec<Option<Extracted>>> {
+    let ids: Vec<String> = chunk.iter().map(|d| d.id.clone()).collect();
+    let stored: HashMap<String, String> = store
+        .documents_meta(&ids)?
+        .into_iter()
+        .map(|d| (d.id, d.content_hash))
+        .collect();
+    Ok(chunk
+        .iter()
+        .zip(hashes)
+        .map(|(doc, hash)| (stored.get(&doc.id) != Some(hash)).then(|| extract(doc, lex)))
+        .collect())
+}
+
 /// Decides for each document of a batch whether it is new, an update, unchanged or a
-/// duplicate, and extracts the mentions of those to store.
+/// duplicate, and takes the mentions of those to store (extracting any not extracted yet).
 fn classify<S: Store>(
     store: &S,
     chunk: &[Document],
+    hashes: Vec<String>,
+    mut extracted: Vec<Option<Extracted>>,
     lex: &Lexicons,
     summary: &mut Summary,
 ) -> Result<Vec<Incoming>> {
@@ -162,9 +233,8 @@ fn classify<S: Store>(
     let mut incoming: Vec<Option<Incoming>> = Vec::new();
     let mut slot_of_id: HashMap<String, usize> = HashMap::new();
     let mut slot_of_hash: HashMap<String, usize> = HashMap::new();
-    let hashes: Vec<String> = chunk.iter().map(|d| content_hash(&d.text)).collect();
     let stored = StoredMatches::read(store, chunk, &hashes)?;
-    for (doc, hash) in chunk.iter().zip(hashes) {
+    for (n, (doc, hash)) in chunk.iter().zip(hashes).enumerate() {
         summary.documents_read += 1;
         // the same id twice in a batch: the later text wins
         if let Some(&k) = slot_of_id.get(&doc.id) {
@@ -211,7 +281,7 @@ fn classify<S: Store>(
         } else {
             summary.documents_new += 1;
         }
-        let (mentions, search_terms) = extract(doc, lex);
+        let (mentions, search_terms) = extracted[n].take().unwrap_or_else(|| extract(doc, lex));
         slot_of_id.insert(doc.id.clone(), incoming.len());
         slot_of_hash.insert(hash.clone(), incoming.len());
         incoming.push(Some(Incoming {
@@ -261,7 +331,7 @@ impl StoredMatches {
 }
 
 /// The resolved mentions of a document and its search terms, from one fold of its text.
-fn extract(doc: &Document, lex: &Lexicons) -> (Vec<ResolvedMention>, String) {
+fn extract(doc: &Document, lex: &Lexicons) -> Extracted {
     let analysis = Analysis::new(&doc.text, doc.published, lex);
     let terms = rasid_text::search::index_terms(analysis.text(), &analysis.tokens);
     (resolve(&analysis, &doc.text), terms)
@@ -274,169 +344,404 @@ fn note_duplicate(summary: &mut Summary, doc: &str, of: &str) {
     }
 }
 
-/// Merges the incoming documents with the region of the store they touch and says what
-/// to write.
-fn merge_batch<S: Store>(
-    store: &S,
-    lex: &Lexicons,
-    mut incoming: Vec<Incoming>,
+/// Stores the incoming documents within a write: the stored versions they replace leave
+/// their events first, then the documents join the events of the store.
+fn store_incoming<S: Store>(
+    store: &mut S,
+    incoming: Vec<Incoming>,
+    fingerprint: Option<&str>,
     summary: &mut Summary,
-) -> Result<Batch> {
-    let replaced: BTreeSet<String> = incoming.iter().filter_map(|i| i.replaces.clone()).collect();
-    let replaced_list: Vec<String> = replaced.iter().cloned().collect();
-    let mut region_events: BTreeSet<String> = store
-        .events_of_documents(&replaced_list)?
-        .into_iter()
+) -> Result<()> {
+    let mut changes = Vec::new();
+    let replaced: Vec<(String, bool)> = incoming
+        .iter()
+        .filter_map(|i| Some((i.replaces.clone()?, i.replaces.as_ref() == Some(&i.doc.id))))
         .collect();
-    // mentions of one act told again in a batch ask the same question once
-    let mut asked: HashSet<ProbeKey> = HashSet::new();
-    for m in incoming.iter().flat_map(|i| &i.mentions) {
-        let days = possible_days(m);
-        let key = (
-            m.event_type.as_str(),
-            m.sub_event_type.as_str(),
-            m.place.lat.to_bits(),
-            m.place.lon.to_bits(),
-            days,
-        );
-        if !asked.insert(key) {
+    if !replaced.is_empty() {
+        let mut batch = remove_documents(store, &replaced)?;
+        changes.append(&mut batch.changes);
+        store.apply(&batch)?;
+    }
+    let mut batch = add_documents(store, incoming)?;
+    changes.append(&mut batch.changes);
+    batch.changes = settle_changes(changes);
+    for (kind, _, _) in &batch.changes {
+        match kind {
+            ChangeKind::New => summary.events_new += 1,
+            ChangeKind::Updated => summary.events_updated += 1,
+            ChangeKind::Merged => summary.events_merged += 1,
+            ChangeKind::Deleted => summary.events_deleted += 1,
+        }
+    }
+    batch.extraction_fingerprint = fingerprint.map(str::to_string);
+    store.apply(&batch)
+}
+
+/// The changes of one write as a reader of the log should see them: an event deleted and
+/// made again (a document extracted again gives its act the same id) is updated, and each
+/// event is updated at most once.
+fn settle_changes(
+    changes: Vec<(ChangeKind, String, Option<String>)>,
+) -> Vec<(ChangeKind, String, Option<String>)> {
+    let deleted: HashSet<String> = changes
+        .iter()
+        .filter(|(k, _, _)| *k == ChangeKind::Deleted)
+        .map(|(_, e, _)| e.clone())
+        .collect();
+    let recreated: HashSet<String> = changes
+        .iter()
+        .filter(|(k, e, _)| *k == ChangeKind::New && deleted.contains(e))
+        .map(|(_, e, _)| e.clone())
+        .collect();
+    let mut updated: HashSet<String> = HashSet::new();
+    let mut settled = Vec::new();
+    for (kind, event, into) in changes {
+        let kind = match kind {
+            ChangeKind::Deleted if recreated.contains(&event) => continue,
+            ChangeKind::New if recreated.contains(&event) => ChangeKind::Updated,
+            other => other,
+        };
+        if kind == ChangeKind::Updated && !updated.insert(event.clone()) {
             continue;
         }
-        let (dlat, dlon) = probe_window(m.place.lat);
-        let probe = Probe {
-            event_type: &m.event_type,
-            sub_event_type: &m.sub_event_type,
-            min_lat: m.place.lat - dlat,
-            max_lat: m.place.lat + dlat,
-            min_lon: m.place.lon - dlon,
-            max_lon: m.place.lon + dlon,
-            days: days.map(|(f, l)| (f.to_string(), l.to_string())),
-        };
-        region_events.extend(store.events_near(&probe)?);
+        settled.push((kind, event, into));
     }
-    // close the region: every document of its events, every event of its documents
-    let mut region_docs: BTreeSet<String> = BTreeSet::new();
-    let mut new_events: Vec<String> = region_events.iter().cloned().collect();
-    while !new_events.is_empty() {
-        let docs: Vec<String> = store
-            .documents_of_events(&new_events)?
-            .into_iter()
-            .filter(|d| !region_docs.contains(d))
-            .collect();
-        region_docs.extend(docs.iter().cloned());
-        new_events = store
-            .events_of_documents(&docs)?
-            .into_iter()
-            .filter(|e| !region_events.contains(e))
-            .collect();
-        region_events.extend(new_events.iter().cloned());
-    }
-    let incoming_ids: HashSet<&str> = incoming.iter().map(|i| i.doc.id.as_str()).collect();
-    let kept: Vec<String> = region_docs
-        .iter()
-        .filter(|d| !replaced.contains(*d) && !incoming_ids.contains(d.as_str()))
-        .cloned()
-        .collect();
-    let stored = store.mentions_of_documents(&kept)?;
+    settled
+}
 
-    // the mentions move into the merge; what the store said of them stays here
-    let mut old_event_of: Vec<Vec<String>> = Vec::with_capacity(stored.len());
-    let mut docs: Vec<DocumentMentions> = Vec::with_capacity(stored.len() + incoming.len());
-    for s in stored {
-        let (events, mentions) = s.mentions.into_iter().unzip();
-        old_event_of.push(events);
-        docs.push(DocumentMentions {
-            doc: s.doc,
-            mentions,
+/// The first of `candidates` (ids of an act's mentions, first report first) that no
+/// stored event and no event of this write has; these are taken.
+fn fresh_id<S: Store>(
+    store: &S,
+    candidates: Vec<String>,
+    taken: &mut HashSet<String>,
+) -> Result<String> {
+    let stored: HashSet<String> = store.stored_events(&candidates)?.into_iter().collect();
+    let id = candidates
+        .iter()
+        .find(|id| !stored.contains(*id) && !taken.contains(*id))
+        .cloned()
+        // every id of the act's mentions in use: one made from the first and a count
+        .unwrap_or_else(|| {
+            (1..)
+                .map(|n| event_id(&format!("{}#{n}", candidates[0]), 0))
+                .find(|id| !stored.contains(id) && !taken.contains(id))
+                .expect("an unused id")
+        });
+    taken.insert(id.clone());
+    Ok(id)
+}
+
+/// An act's summary, parts (one per document, in id order) and distinct keys, from its
+/// mentions given in document id and position order.
+fn build_act<'m>(
+    mentions: &[(&'m str, u32, &'m ResolvedMention, &'m MatchKey)],
+) -> (rasid_merge::Summary, Vec<DocPart>, Vec<MatchKey>) {
+    let (doc, index, first, _) = mentions[0];
+    let mut summary = rasid_merge::Summary::of(first, (doc.to_string(), index));
+    for &(doc, index, m, _) in &mentions[1..] {
+        summary.add(m, (doc.to_string(), index));
+    }
+    let parts = mentions
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|run| DocPart::of(run[0].0, run.iter().map(|m| m.2)))
+        .collect();
+    (summary, parts, distinct_keys(mentions.iter().map(|m| m.3)))
+}
+
+fn distinct_keys<'k>(keys: impl Iterator<Item = &'k MatchKey>) -> Vec<MatchKey> {
+    let mut seen = HashSet::new();
+    keys.filter(|k| seen.insert(k.signature()))
+        .cloned()
+        .collect()
+}
+
+/// Takes the mentions of `replaced` documents (`(id, same id as its new version)`) out of
+/// their events, which are merged again from their other mentions: each old event, oldest
+/// first, keeps its id on the act holding most of its mentions; an old event whose
+/// mentions all went is deleted, one whose act already took an id is merged into it, and
+/// an act left without an id is new.
+fn remove_documents<S: Store>(store: &S, replaced: &[(String, bool)]) -> Result<Batch> {
+    let mut batch = Batch::default();
+    for (old, same) in replaced {
+        if *same {
+            batch.clear_mentions.push(old.clone());
+        } else {
+            batch.delete_documents.push(old.clone());
+        }
+    }
+    let gone: HashSet<&str> = replaced.iter().map(|(d, _)| d.as_str()).collect();
+    let old_ids: Vec<String> = replaced.iter().map(|(d, _)| d.clone()).collect();
+    let affected = store.events_of_documents(&old_ids)?;
+    if affected.is_empty() {
+        return Ok(batch);
+    }
+    let stored: Vec<StoredMention> = store
+        .mentions_of_events(&affected)?
+        .into_iter()
+        .filter(|m| !gone.contains(m.doc.as_str()))
+        .collect();
+    let keys: Vec<MatchKey> = stored.iter().map(|m| MatchKey::of(&m.mention)).collect();
+    let members: Vec<Member> = stored
+        .iter()
+        .zip(&keys)
+        .map(|(m, key)| Member {
+            doc: &m.doc,
+            index: m.seq,
+            cluster: m.cluster,
+            key,
+        })
+        .collect();
+    let act = acts(&members);
+    let n_acts = act.iter().map(|a| a + 1).max().unwrap_or(0);
+    let mut act_id: Vec<Option<String>> = vec![None; n_acts];
+    let mut olds: Vec<EventState> = store.event_states(&affected)?;
+    olds.sort_by_key(|e| e.order);
+    for old in &olds {
+        let mut held: BTreeMap<usize, usize> = BTreeMap::new();
+        for (m, &a) in stored.iter().zip(&act) {
+            if m.event == old.id {
+                *held.entry(a).or_default() += 1;
+            }
+        }
+        // most mentions, then the first act
+        let target = held
+            .iter()
+            .max_by(|x, y| x.1.cmp(y.1).then(y.0.cmp(x.0)))
+            .map(|(&a, _)| a);
+        match target {
+            None => {
+                batch.delete_events.push(old.id.clone());
+                batch
+                    .changes
+                    .push((ChangeKind::Deleted, old.id.clone(), None));
+            }
+            Some(a) => match &act_id[a] {
+                None => act_id[a] = Some(old.id.clone()),
+                Some(into) => {
+                    batch.delete_events.push(old.id.clone());
+                    batch
+                        .changes
+                        .push((ChangeKind::Merged, old.id.clone(), Some(into.clone())));
+                }
+            },
+        }
+    }
+    let mut by_act: Vec<Vec<usize>> = vec![Vec::new(); n_acts];
+    for (i, &a) in act.iter().enumerate() {
+        by_act[a].push(i);
+    }
+    let mut taken: HashSet<String> = act_id.iter().flatten().cloned().collect();
+    for (a, list) in by_act.iter().enumerate() {
+        let id = match act_id[a].clone() {
+            Some(id) => {
+                batch.changes.push((ChangeKind::Updated, id.clone(), None));
+                id
+            }
+            None => {
+                let candidates = list
+                    .iter()
+                    .map(|&i| event_id(&stored[i].doc, stored[i].seq as usize))
+                    .collect();
+                let id = fresh_id(store, candidates, &mut taken)?;
+                batch.changes.push((ChangeKind::New, id.clone(), None));
+                id
+            }
+        };
+        let mentions: Vec<_> = list
+            .iter()
+            .map(|&i| {
+                (
+                    stored[i].doc.as_str(),
+                    stored[i].seq,
+                    &stored[i].mention,
+                    &keys[i],
+                )
+            })
+            .collect();
+        let (summary, parts, keys) = build_act(&mentions);
+        for &i in list {
+            if stored[i].event != id {
+                batch
+                    .move_mentions
+                    .push((stored[i].doc.clone(), stored[i].seq, id.clone()));
+            }
+        }
+        batch.put_events.push(EventWrite {
+            id,
+            summary,
+            complete: true,
+            parts,
+            keys,
         });
     }
-    let first_incoming = docs.len();
-    docs.extend(incoming.iter_mut().map(|i| DocumentMentions {
-        doc: i.doc.id.clone(),
-        mentions: std::mem::take(&mut i.mentions),
-    }));
-    let merged = merge_with_members(&docs, lex);
+    // events answering or answered by these show their new ids
+    for id in store.events_linked_to(&affected)? {
+        batch.changes.push((ChangeKind::Updated, id, None));
+    }
+    Ok(batch)
+}
 
-    let old_ids: Vec<String> = region_events.iter().cloned().collect();
-    let old: HashMap<String, Event> = store
-        .events_by_id(&old_ids)?
-        .into_iter()
-        .map(|e| (e.id.clone(), e))
+/// Merges incoming documents with each other and with the stored events their keys are
+/// compatible with, and says what to write.
+fn add_documents<S: Store>(store: &S, mut incoming: Vec<Incoming>) -> Result<Batch> {
+    // documents in id order: the first report of a new act comes first
+    incoming.sort_by(|a, b| a.doc.id.cmp(&b.doc.id));
+    let keys: Vec<Vec<MatchKey>> = incoming
+        .iter()
+        .map(|i| i.mentions.iter().map(MatchKey::of).collect())
         .collect();
-    // where the stored mentions of each old event went
-    let mut moved: HashMap<&str, BTreeMap<&str, usize>> = HashMap::new();
-    for (d, events) in old_event_of.iter().enumerate() {
-        for (k, old_event) in events.iter().enumerate() {
-            let new_event = &merged.events[merged.event_of_mention[d][k]].id;
-            *moved
-                .entry(old_event.as_str())
-                .or_default()
-                .entry(new_event.as_str())
-                .or_default() += 1;
+    let clusters: Vec<Vec<u32>> = incoming
+        .iter()
+        .zip(&keys)
+        .map(|(i, k)| document_clusters(&i.mentions, k))
+        .collect();
+    let mut members: Vec<Member> = Vec::new();
+    let mut mention_of: Vec<&ResolvedMention> = Vec::new();
+    for (d, i) in incoming.iter().enumerate() {
+        for (k, m) in i.mentions.iter().enumerate() {
+            members.push(Member {
+                doc: &i.doc.id,
+                index: k as u32,
+                cluster: clusters[d][k],
+                key: &keys[d][k],
+            });
+            mention_of.push(m);
+        }
+    }
+    let mut uf = UnionFind::new(members.len());
+    let mut first_of_cluster: HashMap<(&str, u32), usize> = HashMap::new();
+    for (i, m) in members.iter().enumerate() {
+        let first = *first_of_cluster.entry((m.doc, m.cluster)).or_insert(i);
+        uf.union(first, i);
+    }
+    let mut groups = group_keys(&mut uf, members.iter().enumerate().map(|(i, m)| (i, m.key)));
+    link_groups(&mut uf, &mut groups);
+    // each distinct key asks the store once for the keys near it
+    let mut stored_node: BTreeMap<String, usize> = BTreeMap::new();
+    for g in &mut groups {
+        for near in store.keys_near(&probe_of(g.key))? {
+            if compatible_across_documents(g.key, &near.key) {
+                let node = *stored_node.entry(near.event).or_insert_with(|| uf.push());
+                uf.union(g.node, node);
+                g.attach(&mut uf);
+            }
+        }
+    }
+    // acts in order of their first mention; the stored events each joins
+    let mut act_of_root: HashMap<usize, usize> = HashMap::new();
+    let mut act_members: Vec<Vec<usize>> = Vec::new();
+    let mut act = Vec::with_capacity(members.len());
+    for i in 0..members.len() {
+        let root = uf.find(i);
+        let a = *act_of_root.entry(root).or_insert_with(|| {
+            act_members.push(Vec::new());
+            act_members.len() - 1
+        });
+        act_members[a].push(i);
+        act.push(a);
+    }
+    let stored_ids: Vec<String> = stored_node.keys().cloned().collect();
+    let states: HashMap<String, EventState> = store
+        .event_states(&stored_ids)?
+        .into_iter()
+        .map(|s| (s.id.clone(), s))
+        .collect();
+    let mut joined: Vec<Vec<&EventState>> = vec![Vec::new(); act_members.len()];
+    for (id, &node) in &stored_node {
+        let root = uf.find(node);
+        if let (Some(&a), Some(state)) = (act_of_root.get(&root), states.get(id)) {
+            joined[a].push(state);
         }
     }
     let mut batch = Batch::default();
-    let new_ids: HashSet<&str> = merged.events.iter().map(|e| e.id.as_str()).collect();
-    for e in &merged.events {
-        match old.get(&e.id) {
-            Some(before) if before == e => {}
-            Some(_) => {
-                summary.events_updated += 1;
-                batch
-                    .changes
-                    .push((ChangeKind::Updated, e.id.clone(), None));
-                batch.put_events.push(e.clone());
-            }
-            None => {
-                summary.events_new += 1;
-                batch.changes.push((ChangeKind::New, e.id.clone(), None));
-                batch.put_events.push(e.clone());
-            }
-        }
-    }
-    for id in &old_ids {
-        if new_ids.contains(id.as_str()) {
-            continue;
-        }
-        // merged into the event that took most of its mentions (ties: the smaller id)
-        let into = moved.get(id.as_str()).and_then(|targets| {
-            targets
-                .iter()
-                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-                .map(|(t, _)| t.to_string())
-        });
-        match into {
-            Some(into) => {
-                summary.events_merged += 1;
-                batch
-                    .changes
-                    .push((ChangeKind::Merged, id.clone(), Some(into)));
-            }
-            None => {
-                summary.events_deleted += 1;
-                batch.changes.push((ChangeKind::Deleted, id.clone(), None));
-            }
-        }
-        batch.delete_events.push(id.clone());
-    }
-    // mentions: rewrite those whose event changed, and the incoming documents'
-    for (d, dm) in docs.into_iter().enumerate() {
-        let events: Vec<String> = merged.event_of_mention[d]
+    let mut taken: HashSet<String> = HashSet::new();
+    let mut act_id: Vec<String> = Vec::with_capacity(act_members.len());
+    for (a, list) in act_members.iter().enumerate() {
+        let mentions: Vec<_> = list
             .iter()
-            .map(|&e| merged.events[e].id.clone())
+            .map(|&i| {
+                (
+                    members[i].doc,
+                    members[i].index,
+                    mention_of[i],
+                    members[i].key,
+                )
+            })
             .collect();
-        if d >= first_incoming || old_event_of[d] != events {
-            batch.put_mentions.push(StoredMentions {
-                doc: dm.doc,
-                mentions: events.into_iter().zip(dm.mentions).collect(),
-            });
+        let (mut summary, mut parts, keys) = build_act(&mentions);
+        let stored = &mut joined[a];
+        stored.sort_by_key(|s| s.order);
+        let id = match stored.split_first() {
+            None => {
+                let candidates = list
+                    .iter()
+                    .map(|&i| event_id(members[i].doc, members[i].index as usize))
+                    .collect();
+                let id = fresh_id(store, candidates, &mut taken)?;
+                batch.changes.push((ChangeKind::New, id.clone(), None));
+                id
+            }
+            Some((oldest, others)) => {
+                // the oldest event stays; the others become part of it
+                let mut whole = oldest.summary.clone();
+                for other in others {
+                    whole.absorb(&other.summary);
+                    batch
+                        .merge_events
+                        .push((other.id.clone(), oldest.id.clone()));
+                    batch.changes.push((
+                        ChangeKind::Merged,
+                        other.id.clone(),
+                        Some(oldest.id.clone()),
+                    ));
+                }
+                whole.absorb(&summary);
+                summary = whole;
+                if !others.is_empty() {
+                    parts.extend(parts_shared_by(store, stored)?);
+                }
+                batch
+                    .changes
+                    .push((ChangeKind::Updated, oldest.id.clone(), None));
+                taken.insert(oldest.id.clone());
+                oldest.id.clone()
+            }
+        };
+        batch.put_events.push(EventWrite {
+            id: id.clone(),
+            summary,
+            complete: false,
+            parts,
+            keys,
+        });
+        act_id.push(id);
+    }
+    let absorbed: Vec<String> = batch
+        .merge_events
+        .iter()
+        .map(|(from, _)| from.clone())
+        .collect();
+    if !absorbed.is_empty() {
+        // the events that answer an absorbed one now answer the one it joined
+        for id in store.events_linked_to(&absorbed)? {
+            batch.changes.push((ChangeKind::Updated, id, None));
         }
     }
+    let mut next = 0;
     let ingested = crate::time::now();
-    for i in incoming {
-        if let Some(old) = i.replaces.filter(|old| *old != i.doc.id) {
-            batch.delete_documents.push(old);
-        }
+    for (d, i) in incoming.into_iter().enumerate() {
+        let n = i.mentions.len();
+        let events = act[next..next + n].iter().map(|&a| act_id[a].clone());
+        batch.put_mentions.push(PutMentions {
+            doc: i.doc.id.clone(),
+            mentions: events
+                .zip(clusters[d].iter().copied())
+                .zip(i.mentions)
+                .map(|((e, c), m)| (e, c, m))
+                .collect(),
+        });
+        next += n;
         batch.put_documents.push(PutDocument {
             meta: DocumentMeta {
                 id: i.doc.id,
@@ -451,6 +756,24 @@ fn merge_batch<S: Store>(
         });
     }
     Ok(batch)
+}
+
+/// The parts, made again from their mentions, of the documents that told two or more of
+/// `events` (which become one): each such document's part lists its mentions of all.
+fn parts_shared_by<S: Store>(store: &S, events: &[&EventState]) -> Result<Vec<DocPart>> {
+    let ids: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
+    let shared = store.documents_shared_by(&ids)?;
+    if shared.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mentions = store.mentions_of_documents(&shared)?;
+    Ok(mentions
+        .chunk_by(|a, b| a.doc == b.doc)
+        .map(|run| {
+            let of_events = run.iter().filter(|m| ids.contains(&m.event));
+            DocPart::of(&run[0].doc, of_events.map(|m| &m.mention))
+        })
+        .collect())
 }
 
 /// Extracts every stored document again with the current lexicons and code, a batch at a
@@ -488,12 +811,19 @@ fn reextract<S: Store>(
             });
         }
         summary.documents_reextracted += incoming.len();
-        let batch = merge_batch(store, lex, incoming, summary)?;
         // the new fingerprint only with the last batch: an interrupted run starts over
         let last = n + 1 == chunks.len();
-        store.apply(&Batch {
-            extraction_fingerprint: last.then(|| fingerprint.to_string()),
-            ..batch
+        write(store, |store| {
+            let mut incoming = incoming;
+            // a document another writer replaced or removed meanwhile is theirs
+            let ids: Vec<String> = incoming.iter().map(|i| i.doc.id.clone()).collect();
+            let now: HashMap<String, String> = store
+                .documents_meta(&ids)?
+                .into_iter()
+                .map(|d| (d.id, d.content_hash))
+                .collect();
+            incoming.retain(|i| now.get(&i.doc.id) == Some(&i.hash));
+            store_incoming(store, incoming, last.then_some(fingerprint), summary)
         })?;
         summary.batches += 1;
     }
@@ -503,9 +833,9 @@ fn reextract<S: Store>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{act_told_twice, examples, lex, run, store};
+    use crate::testing::{act_told_twice, bridged_reports, examples, lex, run, store, without_ids};
     use crate::{Filter, Page, Queries};
-    use rasid_merge::extract_events;
+    use rasid_merge::{extract_events, Event};
     use rasid_text::Day;
 
     fn by_id(mut events: Vec<Event>) -> Vec<Event> {
@@ -514,9 +844,21 @@ mod tests {
     }
 
     #[test]
-    fn documents_one_at_a_time_in_any_order_give_the_events_of_one_merge() {
+    fn documents_in_id_order_give_the_events_and_ids_of_one_merge() {
         let docs = examples();
         let expected = by_id(extract_events(&docs, lex()));
+        for batch_size in [1, 3, 100] {
+            let (_dir, mut s) = store();
+            run(&mut s, &docs, batch_size);
+            let got = by_id(s.events(&Filter::default(), &Page::default()).unwrap());
+            assert_eq!(got, expected, "batches of {batch_size}");
+        }
+    }
+
+    #[test]
+    fn documents_one_at_a_time_in_any_order_give_the_events_of_one_merge() {
+        let docs = examples();
+        let expected = without_ids(&extract_events(&docs, lex()));
         let n = docs.len();
         let orders: Vec<Vec<usize>> = vec![
             (0..n).collect(),
@@ -533,7 +875,7 @@ mod tests {
                     let part: Vec<Document> = chunk.iter().map(|&i| docs[i].clone()).collect();
                     run(&mut s, &part, batch_size);
                 }
-                let got = by_id(s.events(&Filter::default(), &Page::default()).unwrap());
+                let got = without_ids(&s.events(&Filter::default(), &Page::default()).unwrap());
                 assert_eq!(got, expected, "order {order:?}, batches of {batch_size}");
             }
         }
@@ -574,20 +916,72 @@ mod tests {
     }
 
     #[test]
-    fn a_report_of_a_stored_act_joins_its_event() {
-        let (joint, later, earlier) = act_told_twice();
+    fn a_report_of_a_stored_act_joins_its_event_which_keeps_its_id() {
+        // the act's first report (by document id) comes last: the event keeps the id it
+        // was published with
+        let (joint, first, rest) = act_told_twice();
         let (_dir, mut s) = store();
-        run(&mut s, &earlier, 100);
-        let before = s.counts().unwrap().changes;
-        let summary = run(&mut s, &later, 100);
-        assert_eq!(summary.documents_new, 1);
-        let stored = s.events_by_id(std::slice::from_ref(&joint.id)).unwrap();
-        assert_eq!(stored[0].docs, joint.docs);
-        // the event known before took a new id (its first report changed): merged into it
-        let changes = s.changes_since("", 0, None).unwrap();
-        assert!(changes[before as usize..]
+        run(&mut s, &rest, 100);
+        let before: Vec<Event> = s.events(&Filter::default(), &Page::default()).unwrap();
+        let known = before
             .iter()
-            .any(|c| c.kind == ChangeKind::Merged && c.into.as_deref() == Some(&joint.id)));
+            .find(|e| e.docs.iter().all(|d| joint.docs.contains(d)))
+            .expect("the act is stored");
+        let logged = s.counts().unwrap().changes;
+        let summary = run(&mut s, &first, 100);
+        assert_eq!(summary.documents_new, 1);
+        let stored = s.events_by_id(std::slice::from_ref(&known.id)).unwrap();
+        assert_eq!(stored[0].docs, joint.docs);
+        assert_eq!(
+            Event {
+                id: joint.id.clone(),
+                ..stored[0].clone()
+            },
+            joint
+        );
+        let changes = s.changes_since("", 0, None).unwrap();
+        let kinds: Vec<(ChangeKind, &str)> = changes[logged as usize..]
+            .iter()
+            .map(|c| (c.kind, c.event.as_str()))
+            .collect();
+        assert_eq!(kinds, [(ChangeKind::Updated, known.id.as_str())]);
+    }
+
+    #[test]
+    fn stored_events_joined_by_a_report_become_the_oldest_of_them() {
+        let [american, israeli, unknown] = bridged_reports();
+        let (_dir, mut s) = store();
+        run(&mut s, std::slice::from_ref(&american), 10);
+        run(&mut s, std::slice::from_ref(&israeli), 10);
+        let two = s.events(&Filter::default(), &Page::default()).unwrap();
+        assert_eq!(two.len(), 2, "{two:#?}");
+        let oldest = two
+            .iter()
+            .find(|e| e.docs == ["a-american"])
+            .unwrap()
+            .id
+            .clone();
+        let younger = two
+            .iter()
+            .find(|e| e.docs == ["b-israeli"])
+            .unwrap()
+            .id
+            .clone();
+        let summary = run(&mut s, std::slice::from_ref(&unknown), 10);
+        assert_eq!((summary.events_merged, summary.events_updated), (1, 1));
+        let one = s.events(&Filter::default(), &Page::default()).unwrap();
+        assert_eq!(one.len(), 1, "{one:#?}");
+        assert_eq!(one[0].id, oldest);
+        assert_eq!(one[0].docs, ["a-american", "b-israeli", "c-unknown"]);
+        assert_eq!(
+            s.removal(&younger).unwrap().and_then(|c| c.into),
+            Some(oldest.clone())
+        );
+        // the same three at once give the same event, under the first report's id
+        assert_eq!(
+            without_ids(&one),
+            without_ids(&extract_events(&[american, israeli, unknown], lex()))
+        );
     }
 
     #[test]
@@ -622,7 +1016,7 @@ mod tests {
         // the old version's event is gone with it; the new version's event is new
         assert_eq!(
             kinds,
-            [ChangeKind::New, ChangeKind::New, ChangeKind::Deleted]
+            [ChangeKind::New, ChangeKind::Deleted, ChangeKind::New]
         );
     }
 

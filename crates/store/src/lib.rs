@@ -16,7 +16,7 @@ pub use filter::{ActorPlan, Filter, FilterError, SqlHints, FILTER_NAMES};
 pub use ingest::{ingest, IngestOptions, Summary, DEFAULT_BATCH_SIZE};
 pub use sqlite::SqliteStore;
 
-use rasid_merge::Event;
+use rasid_merge::{DocPart, Event, MatchKey};
 use rasid_resolution::ResolvedMention;
 use rasid_text::search::Query;
 use serde::Serialize;
@@ -53,15 +53,27 @@ pub struct PutDocument {
     pub search_terms: String,
 }
 
-/// The mentions of one stored document and the event each belongs to.
+/// A stored mention: where it stands, its act within its document
+/// ([`rasid_merge::document_clusters`]) and the event it is part of.
 #[derive(Debug, Clone)]
-pub struct StoredMentions {
+pub struct StoredMention {
     pub doc: String,
-    /// `(event id, mention)` in the document's order.
-    pub mentions: Vec<(String, ResolvedMention)>,
+    /// Its position in the document.
+    pub seq: u32,
+    pub cluster: u32,
+    pub event: String,
+    pub mention: ResolvedMention,
 }
 
-/// Where and when a new mention happened, to find the stored mentions it could merge with.
+/// The mentions of one document to store, replacing what was stored for it: `(event,
+/// cluster, mention)` in the document's order.
+#[derive(Debug, Clone)]
+pub struct PutMentions {
+    pub doc: String,
+    pub mentions: Vec<(String, u32, ResolvedMention)>,
+}
+
+/// Where and when a new mention happened, to find the stored events it could merge with.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Probe<'a> {
     pub event_type: &'a str,
@@ -70,9 +82,28 @@ pub struct Probe<'a> {
     pub max_lat: f64,
     pub min_lon: f64,
     pub max_lon: f64,
-    /// The days the act may lie on (ISO, `rasid_merge::possible_days`); stored mentions
-    /// whose days are all outside them cannot merge with it.
+    /// The days the act may lie on (ISO, `rasid_merge::possible_days`); stored keys whose
+    /// days are all outside them cannot merge with it.
     pub days: Option<(String, String)>,
+}
+
+/// One of the distinct [`MatchKey`]s of a stored event's mentions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredKey {
+    pub event: String,
+    /// The event's place in the order events were first stored (older: smaller).
+    pub order: i64,
+    pub key: MatchKey,
+}
+
+/// What a store keeps of an event to add reports to it: its summary, and when it was
+/// first stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventState {
+    pub id: String,
+    /// Older events have smaller orders.
+    pub order: i64,
+    pub summary: rasid_merge::Summary,
 }
 
 /// What happened to an event.
@@ -122,18 +153,40 @@ pub struct Change {
     pub into: Option<String>,
 }
 
-/// Everything one batch writes, applied in one transaction: all or nothing.
+/// An event to write: its summary, and the parts and keys of its documents.
+#[derive(Debug, Clone)]
+pub struct EventWrite {
+    pub id: String,
+    pub summary: rasid_merge::Summary,
+    /// `true`: `parts` and `keys` are all the event's, replacing what is stored; `false`:
+    /// they are added to it (a part replacing the stored part of its document).
+    pub complete: bool,
+    pub parts: Vec<DocPart>,
+    /// Distinct keys of its mentions.
+    pub keys: Vec<MatchKey>,
+}
+
+/// Everything one step of a write does (see [`Store::apply`]), in this order: documents,
+/// merges of events, deletions, event writes, then mentions.
 #[derive(Debug, Default)]
 pub struct Batch {
+    /// Documents removed (a new version came under another id), with their mentions.
+    pub delete_documents: Vec<String>,
+    /// Documents whose stored mentions go (they are extracted again or replaced).
+    pub clear_mentions: Vec<String>,
     /// Documents to store (replacing one with the same id).
     pub put_documents: Vec<PutDocument>,
-    /// Documents to remove (replaced by a new version under another id), with their mentions.
-    pub delete_documents: Vec<String>,
-    /// The complete mentions of these documents, replacing what was stored for them.
-    pub put_mentions: Vec<StoredMentions>,
-    /// Events to store (replacing one with the same id).
-    pub put_events: Vec<Event>,
+    /// `(from, into)`: every mention, part and key of `from` moves to `into`, and `from`
+    /// goes.
+    pub merge_events: Vec<(String, String)>,
+    /// Events that go (their mentions were moved or removed).
     pub delete_events: Vec<String>,
+    /// Events written (new ones, and stored ones with new fields).
+    pub put_events: Vec<EventWrite>,
+    /// Stored mentions moving to another event: `(doc, seq, event)`.
+    pub move_mentions: Vec<(String, u32, String)>,
+    /// The mentions of these documents.
+    pub put_mentions: Vec<PutMentions>,
     /// `(kind, event, into)` in order; the store stamps them with the commit time.
     pub changes: Vec<(ChangeKind, String, Option<String>)>,
     /// [`ingest::extraction_fingerprint`] the stored mentions were extracted with.
@@ -304,8 +357,8 @@ pub struct SearchHit {
     pub matches: Vec<(usize, usize)>,
 }
 
-/// The storage layer that ingest works on. Reads see the last committed state; [`Store::apply`] commits a batch
-/// atomically.
+/// The storage layer that ingest works on. Reads see the last committed state, and within
+/// a write ([`Store::begin_write`] … [`Store::commit`]) the write's own steps too.
 pub trait Store {
     /// The [`ingest::extraction_fingerprint`] the stored mentions were extracted with, if any.
     fn extraction_fingerprint(&self) -> Result<Option<String>>;
@@ -318,17 +371,36 @@ pub trait Store {
     fn documents_by_url(&self, urls: &[String]) -> Result<Vec<DocumentMeta>>;
     /// The stored documents with any of these content hashes, oldest first.
     fn documents_by_hash(&self, hashes: &[String]) -> Result<Vec<DocumentMeta>>;
-    /// Events with a stored mention of the same type near the probe's place and days.
-    fn events_near(&self, probe: &Probe) -> Result<Vec<String>>;
-    /// Documents with a mention in any of these events.
-    fn documents_of_events(&self, events: &[String]) -> Result<Vec<String>>;
+    /// The distinct keys of stored events of the probe's type near its place and days.
+    fn keys_near(&self, probe: &Probe) -> Result<Vec<StoredKey>>;
+    /// The summaries of these events (those stored).
+    fn event_states(&self, ids: &[String]) -> Result<Vec<EventState>>;
+    /// Which of these ids are stored events.
+    fn stored_events(&self, ids: &[String]) -> Result<Vec<String>>;
     /// Events with a mention in any of these documents.
     fn events_of_documents(&self, docs: &[String]) -> Result<Vec<String>>;
-    fn mentions_of_documents(&self, docs: &[String]) -> Result<Vec<StoredMentions>>;
+    /// Every mention of these events, by document and position.
+    fn mentions_of_events(&self, events: &[String]) -> Result<Vec<StoredMention>>;
+    /// Every mention of these documents, by document and position.
+    fn mentions_of_documents(&self, docs: &[String]) -> Result<Vec<StoredMention>>;
+    /// The documents that have a part in more than one of these events.
+    fn documents_shared_by(&self, events: &[String]) -> Result<Vec<String>>;
+    /// Events that answer any of these ("رداً على") or that they answer.
+    fn events_linked_to(&self, ids: &[String]) -> Result<Vec<String>>;
     fn events_by_id(&self, ids: &[String]) -> Result<Vec<Event>>;
     fn counts(&self) -> Result<Counts>;
-    /// Writes the batch in one transaction.
+    /// Starts a write: waits (up to the busy timeout) until no other writer writes, then
+    /// holds the store until [`Store::commit`] or [`Store::rollback`], so that what the
+    /// write reads stays true while it writes.
+    fn begin_write(&mut self) -> Result<()>;
+    /// Writes a step within the write begun.
     fn apply(&mut self, batch: &Batch) -> Result<()>;
+    /// Ends the write, keeping all its steps, whole (a crash keeps all or none of it).
+    fn commit(&mut self) -> Result<()>;
+    /// Ends the write, keeping none of its steps.
+    fn rollback(&mut self);
+    /// Puts every committed write on disk, so that a power cut loses none of it.
+    fn sync(&mut self) -> Result<()>;
 }
 
 /// The reads of the commands and the API over a store: lists, counts, search, the log.

@@ -2,10 +2,12 @@
 
 use crate::filter::{ActorPlan, SqlHints, SqlValue};
 use crate::{
-    Batch, Change, ChangeKind, Counts, DocumentMeta, ErrorKind, Filter, Page, Probe, Queries,
-    Result, Sort, Stats, Store, StoreError, StoredDocument, StoredMentions, Tally, TypeTally,
+    Batch, Change, ChangeKind, Counts, DocumentMeta, ErrorKind, EventState, Filter, Page, Probe,
+    Queries, Result, Sort, Stats, Store, StoreError, StoredDocument, StoredKey, StoredMention,
+    Tally, TypeTally,
 };
-use rasid_merge::Event;
+use rasid_merge::{DocPart, Event, MatchKey};
+use rasid_resolution::ResolvedMention;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -34,6 +36,16 @@ const MIGRATIONS: &[(i64, &str, Option<Backfill>)] = &[
     (
         5,
         include_str!("migrations/sqlite/0005_log_removals.sql"),
+        None,
+    ),
+    (
+        6,
+        include_str!("migrations/sqlite/0006_summaries.sql"),
+        Some(backfill_summaries),
+    ),
+    (
+        7,
+        include_str!("migrations/sqlite/0007_drop_bodies.sql"),
         None,
     ),
 ];
@@ -70,6 +82,85 @@ fn backfill_search(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// Fills what migration 6 added from the whole events and mentions older stores kept:
+/// each event's summary and parts (as the stored event had them), and each mention's act
+/// within its document, match key and links.
+fn backfill_summaries(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
+    let bad = |e: serde_json::Error| rusqlite::Error::ToSqlConversionFailure(Box::new(e));
+    {
+        let mut events = tx.prepare("SELECT event_key, body FROM event_bodies")?;
+        let mut rows = events.query([])?;
+        let mut put_summary =
+            tx.prepare("INSERT INTO event_summaries (event_key, summary) VALUES (?1, ?2)")?;
+        let mut put_part =
+            tx.prepare("INSERT INTO event_docs (event_key, doc_id, part) VALUES (?1, ?2, ?3)")?;
+        while let Some(row) = rows.next()? {
+            let (key, body): (i64, String) = (row.get(0)?, row.get(1)?);
+            let event: Event = serde_json::from_str(&body).map_err(bad)?;
+            let (summary, parts) = rasid_merge::Summary::from_event(&event);
+            put_summary.execute(params![key, to_json(&summary)?])?;
+            for part in parts {
+                put_part.execute(params![key, part.doc, to_json(&part)?])?;
+            }
+        }
+    }
+    let docs: Vec<i64> = tx
+        .prepare("SELECT DISTINCT doc_key FROM mentions ORDER BY doc_key")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut read =
+        tx.prepare("SELECT seq, event_key, body FROM mentions WHERE doc_key = ?1 ORDER BY seq")?;
+    let mut cluster =
+        tx.prepare("UPDATE mentions SET cluster = ?3 WHERE doc_key = ?1 AND seq = ?2")?;
+    let mut link = tx.prepare(
+        "INSERT OR IGNORE INTO mention_links (doc_key, seq, target) VALUES (?1, ?2, ?3)",
+    )?;
+    let mut put_key = tx.prepare(
+        "INSERT OR IGNORE INTO match_keys (event_key, signature, event_type, sub_event_type, lat,
+           lon, possible_first, possible_last, key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    for doc in docs {
+        let rows: Vec<(i64, i64, String)> = read
+            .query_map([doc], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mentions: Vec<ResolvedMention> = rows
+            .iter()
+            .map(|(_, _, body)| serde_json::from_str(body).map_err(bad))
+            .collect::<rusqlite::Result<_>>()?;
+        let keys: Vec<MatchKey> = mentions.iter().map(MatchKey::of).collect();
+        let clusters = rasid_merge::document_clusters(&mentions, &keys);
+        for (((seq, event, _), m), (k, c)) in
+            rows.iter().zip(&mentions).zip(keys.iter().zip(clusters))
+        {
+            cluster.execute(params![doc, seq, c])?;
+            for target in &m.responds_to {
+                link.execute(params![doc, seq, *target as i64])?;
+            }
+            let (first, last) = day_bounds(k);
+            put_key.execute(params![
+                event,
+                k.signature(),
+                k.event_type,
+                k.sub_event_type,
+                k.place.lat,
+                k.place.lon,
+                first,
+                last,
+                to_json(k)?
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+/// The stored days of a key: its possible days, or every day.
+fn day_bounds(k: &MatchKey) -> (String, String) {
+    match k.days {
+        Some((f, l)) => (f.to_string(), l.to_string()),
+        None => (ANY_DAY.0.to_string(), ANY_DAY.1.to_string()),
+    }
+}
+
 /// Every name the event's actors go by, lower case: each actor and its coalitions.
 fn actor_keys(e: &Event) -> Vec<String> {
     let mut keys: Vec<String> = [&e.actor1, &e.actor2]
@@ -84,15 +175,15 @@ fn actor_keys(e: &Event) -> Vec<String> {
 }
 
 /// Adds the search terms of a document to the index under the document's key (its row id).
-fn index_document(tx: &rusqlite::Transaction, key: i64, terms: &str) -> rusqlite::Result<()> {
-    tx.prepare_cached("INSERT INTO documents_fts (rowid, terms) VALUES (?1, ?2)")?
+fn index_document(conn: &Connection, key: i64, terms: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached("INSERT INTO documents_fts (rowid, terms) VALUES (?1, ?2)")?
         .execute(params![key, terms])?;
     Ok(())
 }
 
 /// Removes the document with this key from the search index.
-fn unindex_document(tx: &rusqlite::Transaction, key: i64) -> rusqlite::Result<()> {
-    tx.prepare_cached("DELETE FROM documents_fts WHERE rowid = ?1")?
+fn unindex_document(conn: &Connection, key: i64) -> rusqlite::Result<()> {
+    conn.prepare_cached("DELETE FROM documents_fts WHERE rowid = ?1")?
         .execute([key])?;
     Ok(())
 }
@@ -123,14 +214,14 @@ struct Keys<'b> {
 
 impl<'b> Keys<'b> {
     fn read(
-        tx: &rusqlite::Transaction,
+        conn: &Connection,
         table: Keyed,
         ids: impl IntoIterator<Item = &'b str>,
     ) -> rusqlite::Result<Keys<'b>> {
         let asked: HashSet<&'b str> = ids.into_iter().collect();
         let ids: Vec<&'b str> = asked.iter().copied().collect();
         let rows: Vec<(String, i64)> = rows_for_list(
-            tx,
+            conn,
             &format!(
                 "SELECT id, key FROM {} WHERE id IN ({{list}})",
                 table.name()
@@ -520,13 +611,95 @@ impl SqliteStore {
             .collect()
     }
 
-    fn parse_event(&self, body: &str) -> Result<Event> {
-        serde_json::from_str(body).map_err(|e| {
+    /// A stored JSON value; one that does not parse means a damaged store.
+    fn parse<T: serde::de::DeserializeOwned>(&self, json: &str, what: &str) -> Result<T> {
+        serde_json::from_str(json).map_err(|e| {
             StoreError::damaged(format!(
-                "{}: a stored event does not parse: {e}",
+                "{}: {what} does not parse: {e} (the store is damaged: see `rasid check`)",
                 self.path.display()
             ))
         })
+    }
+
+    /// The event stored under `key`: its summary, its documents' parts and the events its
+    /// mentions answer.
+    fn assemble(&self, key: i64, id: String, summary: &str) -> Result<Event> {
+        let summary: rasid_merge::Summary =
+            self.parse(summary, &format!("the summary of event {id}"))?;
+        let parts: Vec<String> = self
+            .conn
+            .prepare_cached("SELECT part FROM event_docs WHERE event_key = ?1 ORDER BY doc_id")
+            .and_then(|mut st| {
+                st.query_map([key], |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<String>>>()
+            })
+            .map_err(fail(&self.path, "cannot read an event's documents"))?;
+        let parts: Vec<DocPart> = parts
+            .iter()
+            .map(|p| self.parse(p, &format!("a document part of event {id}")))
+            .collect::<Result<_>>()?;
+        let responds_to = self.answered_by(key)?;
+        Ok(summary.event(id, &parts, responds_to))
+    }
+
+    /// The events that the mentions of the event stored under `key` answer.
+    fn answered_by(&self, key: i64) -> Result<Vec<String>> {
+        self.conn
+            .prepare_cached(
+                "SELECT DISTINCT te.id FROM mentions AS s
+                   JOIN mention_links AS l ON l.doc_key = s.doc_key AND l.seq = s.seq
+                   JOIN mentions AS t ON t.doc_key = l.doc_key AND t.seq = l.target
+                   JOIN events AS te ON te.key = t.event_key
+                 WHERE s.event_key = ?1 AND t.event_key != ?1",
+            )
+            .and_then(|mut st| {
+                st.query_map([key], |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<String>>>()
+            })
+            .map_err(fail(&self.path, "cannot read an event's links"))
+    }
+
+    /// The events whose mentions answer a mention of the event stored under `key`.
+    fn answering(&self, key: i64) -> Result<Vec<String>> {
+        self.conn
+            .prepare_cached(
+                "SELECT DISTINCT se.id FROM mentions AS t
+                   JOIN mention_links AS l ON l.doc_key = t.doc_key AND l.target = t.seq
+                   JOIN mentions AS s ON s.doc_key = l.doc_key AND s.seq = l.seq
+                   JOIN events AS se ON se.key = s.event_key
+                 WHERE t.event_key = ?1 AND s.event_key != ?1",
+            )
+            .and_then(|mut st| {
+                st.query_map([key], |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<String>>>()
+            })
+            .map_err(fail(&self.path, "cannot read an event's links"))
+    }
+
+    /// Mentions by a query whose rows are `(doc, seq, cluster, event, body)`, in document
+    /// and position order.
+    fn stored_mentions(&self, sql: &str, values: &[String]) -> Result<Vec<StoredMention>> {
+        let rows: Vec<(String, u32, u32, String, String)> = self.rows_for_list(
+            sql,
+            values,
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            "cannot read mentions",
+        )?;
+        let mut out = rows
+            .into_iter()
+            .map(|(doc, seq, cluster, event, body)| {
+                Ok(StoredMention {
+                    mention: self.parse(&body, &format!("mention {seq} of document {doc}"))?,
+                    doc,
+                    seq,
+                    cluster,
+                    event,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        out.sort_by(|a, b| (&a.doc, a.seq).cmp(&(&b.doc, b.seq)));
+        out.dedup_by(|a, b| (&a.doc, a.seq) == (&b.doc, b.seq));
+        Ok(out)
     }
 }
 
@@ -591,17 +764,18 @@ impl Store for SqliteStore {
         self.documents_where_in("content_hash", hashes)
     }
 
-    fn events_near(&self, p: &Probe) -> Result<Vec<String>> {
+    fn keys_near(&self, p: &Probe) -> Result<Vec<StoredKey>> {
         let (first, last) = match &p.days {
             Some((first, last)) => (first.as_str(), last.as_str()),
             None => (ANY_DAY.0, ANY_DAY.1),
         };
-        self.conn
+        let rows: Vec<(String, i64, String)> = self
+            .conn
             .prepare_cached(
-                "SELECT id FROM events WHERE key IN (
-                   SELECT event_key FROM mentions
-                   WHERE event_type = ?1 AND sub_event_type = ?2 AND possible_last >= ?3
-                     AND possible_first <= ?4 AND lat >= ?5 AND lat <= ?6 AND lon >= ?7 AND lon <= ?8)",
+                "SELECT e.id, e.key, k.key FROM match_keys AS k JOIN events AS e ON e.key = k.event_key
+                 WHERE k.event_type = ?1 AND k.sub_event_type = ?2 AND k.possible_last >= ?3
+                   AND k.possible_first <= ?4 AND k.lat >= ?5 AND k.lat <= ?6 AND k.lon >= ?7
+                   AND k.lon <= ?8",
             )
             .and_then(|mut st| {
                 st.query_map(
@@ -615,19 +789,48 @@ impl Store for SqliteStore {
                         p.min_lon,
                         p.max_lon
                     ],
-                    |r| r.get(0),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )?
                 .collect::<rusqlite::Result<Vec<_>>>()
             })
-            .map_err(fail(&self.path, "cannot search mentions"))
+            .map_err(fail(&self.path, "cannot search the events' keys"))?;
+        rows.into_iter()
+            .map(|(event, order, key)| {
+                Ok(StoredKey {
+                    key: self.parse(&key, &format!("a match key of event {event}"))?,
+                    event,
+                    order,
+                })
+            })
+            .collect()
     }
 
-    fn documents_of_events(&self, events: &[String]) -> Result<Vec<String>> {
-        self.strings_for(
-            "SELECT d.id FROM events AS e JOIN mentions AS m ON m.event_key = e.key
-               JOIN documents AS d ON d.key = m.doc_key
-             WHERE e.id = ?1",
-            events,
+    fn event_states(&self, ids: &[String]) -> Result<Vec<EventState>> {
+        let rows: Vec<(String, i64, String)> = self.rows_for_list(
+            "SELECT e.id, e.key, s.summary FROM events AS e
+               JOIN event_summaries AS s ON s.event_key = e.key
+             WHERE e.id IN ({list})",
+            ids,
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            "cannot read events",
+        )?;
+        rows.into_iter()
+            .map(|(id, order, summary)| {
+                Ok(EventState {
+                    summary: self.parse(&summary, &format!("the summary of event {id}"))?,
+                    id,
+                    order,
+                })
+            })
+            .collect()
+    }
+
+    fn stored_events(&self, ids: &[String]) -> Result<Vec<String>> {
+        self.rows_for_list(
+            "SELECT id FROM events WHERE id IN ({list})",
+            ids,
+            |r| r.get(0),
+            "cannot read events",
         )
     }
 
@@ -640,44 +843,79 @@ impl Store for SqliteStore {
         )
     }
 
-    fn mentions_of_documents(&self, docs: &[String]) -> Result<Vec<StoredMentions>> {
-        let rows: Vec<(String, String, String)> = self.rows_for_list(
-            "SELECT d.id, e.id, m.body FROM documents AS d JOIN mentions AS m ON m.doc_key = d.key
-               JOIN events AS e ON e.key = m.event_key
-             WHERE d.id IN ({list}) ORDER BY d.id, m.seq",
+    fn mentions_of_events(&self, events: &[String]) -> Result<Vec<StoredMention>> {
+        self.stored_mentions(
+            "SELECT d.id, m.seq, m.cluster, e.id, m.body FROM events AS e
+               JOIN mentions AS m ON m.event_key = e.key JOIN documents AS d ON d.key = m.doc_key
+             WHERE e.id IN ({list})",
+            events,
+        )
+    }
+
+    fn mentions_of_documents(&self, docs: &[String]) -> Result<Vec<StoredMention>> {
+        self.stored_mentions(
+            "SELECT d.id, m.seq, m.cluster, e.id, m.body FROM documents AS d
+               JOIN mentions AS m ON m.doc_key = d.key JOIN events AS e ON e.key = m.event_key
+             WHERE d.id IN ({list})",
             docs,
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            "cannot read mentions",
+        )
+    }
+
+    fn documents_shared_by(&self, events: &[String]) -> Result<Vec<String>> {
+        let docs: Vec<String> = self.rows_for_list(
+            "SELECT p.doc_id FROM events AS e JOIN event_docs AS p ON p.event_key = e.key
+             WHERE e.id IN ({list})",
+            events,
+            |r| r.get(0),
+            "cannot read the documents of events",
         )?;
-        let mut out: Vec<StoredMentions> = Vec::new();
-        for (doc, event, body) in rows {
-            let mention = serde_json::from_str(&body).map_err(|e| {
-                StoreError::damaged(format!(
-                    "{}: a stored mention of {doc} does not parse: {e}",
-                    self.path.display()
-                ))
-            })?;
-            match out.last_mut() {
-                Some(last) if last.doc == doc => last.mentions.push((event, mention)),
-                _ => out.push(StoredMentions {
-                    doc,
-                    mentions: vec![(event, mention)],
-                }),
-            }
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for d in docs {
+            *seen.entry(d).or_default() += 1;
         }
-        Ok(out)
+        let mut shared: Vec<String> = seen
+            .into_iter()
+            .filter(|(_, n)| *n > 1)
+            .map(|(d, _)| d)
+            .collect();
+        shared.sort_unstable();
+        Ok(shared)
+    }
+
+    fn events_linked_to(&self, ids: &[String]) -> Result<Vec<String>> {
+        let mut linked: Vec<String> = self
+            .links_touching(ids)?
+            .into_iter()
+            .flat_map(|(from, to)| [from, to])
+            .filter(|e| !ids.contains(e))
+            .collect();
+        linked.sort_unstable();
+        linked.dedup();
+        Ok(linked)
     }
 
     fn events_by_id(&self, ids: &[String]) -> Result<Vec<Event>> {
-        let bodies = self.strings_for(
-            "SELECT b.body FROM events AS e JOIN event_bodies AS b ON b.event_key = e.key
-             WHERE e.id = ?1",
-            ids,
-        )?;
-        let mut events = bodies
-            .iter()
-            .map(|b| self.parse_event(b))
-            .collect::<Result<Vec<Event>>>()?;
+        let mut events = Vec::new();
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT e.key, s.summary FROM events AS e JOIN event_summaries AS s ON s.event_key = e.key
+                 WHERE e.id = ?1",
+            )
+            .map_err(fail(&self.path, "cannot prepare a query"))?;
+        let mut seen = HashSet::new();
+        for id in ids {
+            if !seen.insert(id) {
+                continue;
+            }
+            let row: Option<(i64, String)> = st
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()
+                .map_err(fail(&self.path, "cannot read an event"))?;
+            if let Some((key, summary)) = row {
+                events.push(self.assemble(key, id.clone(), &summary)?);
+            }
+        }
         events.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(events)
     }
@@ -699,50 +937,150 @@ impl Store for SqliteStore {
         })
     }
 
+    fn begin_write(&mut self) -> Result<()> {
+        // IMMEDIATE takes the write lock now, waiting out another writer for the busy
+        // timeout; a deferred transaction that has read cannot wait for it later
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(fail(&self.path, "cannot start a write"))
+    }
+
     fn apply(&mut self, batch: &Batch) -> Result<()> {
         let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(fail(&path, "cannot start a transaction"))?;
-        run_batch(&tx, batch).map_err(fail(
-            &path,
-            "cannot write a batch (nothing of it was stored)",
-        ))?;
-        tx.commit().map_err(fail(
-            &path,
+        run_batch(&self.conn, batch).map_err(fail(&path, "cannot write a batch"))
+    }
+
+    fn commit(&mut self) -> Result<()> {
+        let committed = self.conn.execute_batch("COMMIT").map_err(fail(
+            &self.path,
             "cannot commit a batch (nothing of it was stored)",
-        ))
+        ));
+        if committed.is_err() {
+            self.rollback();
+        }
+        committed
+    }
+
+    fn sync(&mut self) -> Result<()> {
+        // commits in WAL mode with synchronous = NORMAL are whole after a crash but reach
+        // the disk only at the next checkpoint: syncing the log (and the file, for what a
+        // checkpoint already copied) makes every commit so far survive a power cut
+        let mut wal = self.path.clone().into_os_string();
+        wal.push("-wal");
+        for file in [PathBuf::from(wal), self.path.clone()] {
+            match std::fs::File::open(&file) {
+                Ok(f) => f.sync_all().map_err(|e| {
+                    StoreError::other(format!("{}: cannot sync to disk: {e}", file.display()))
+                })?,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(StoreError::other(format!(
+                        "{}: cannot open to sync: {e}",
+                        file.display()
+                    )))
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn rollback(&mut self) {
+        // nothing to undo when the transaction is already gone (a failed COMMIT ends it)
+        if !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
     }
 }
 
-/// Writes a batch within its transaction: documents first and events next, so that the
-/// mentions, written last, find the keys of both.
-fn run_batch(tx: &rusqlite::Transaction, batch: &Batch) -> rusqlite::Result<()> {
-    let mut doc_keys = Keys::read(
-        tx,
+/// The keys of the documents and events a batch names that are stored, read for the whole
+/// batch and kept up to date as it writes.
+fn doc_and_event_keys<'b>(
+    conn: &Connection,
+    batch: &'b Batch,
+) -> rusqlite::Result<(Keys<'b>, Keys<'b>)> {
+    let docs = Keys::read(
+        conn,
         Keyed::Documents,
         batch
             .delete_documents
             .iter()
-            .map(String::as_str)
-            .chain(batch.put_documents.iter().map(|d| d.meta.id.as_str()))
-            .chain(batch.put_mentions.iter().map(|m| m.doc.as_str())),
+            .chain(&batch.clear_mentions)
+            .chain(batch.put_documents.iter().map(|d| &d.meta.id))
+            .chain(batch.put_mentions.iter().map(|m| &m.doc))
+            .chain(batch.move_mentions.iter().map(|(d, _, _)| d))
+            .map(String::as_str),
     )?;
+    let events = Keys::read(
+        conn,
+        Keyed::Events,
+        batch
+            .merge_events
+            .iter()
+            .flat_map(|(from, into)| [from, into])
+            .chain(&batch.delete_events)
+            .chain(batch.put_events.iter().map(|e| &e.id))
+            .chain(batch.move_mentions.iter().map(|(_, _, e)| e))
+            .chain(
+                batch
+                    .put_mentions
+                    .iter()
+                    .flat_map(|m| m.mentions.iter().map(|(e, _, _)| e)),
+            )
+            .map(String::as_str),
+    )?;
+    Ok((docs, events))
+}
+
+/// Removes a document's mentions and their links.
+fn delete_mentions_of(conn: &Connection, doc_key: i64) -> rusqlite::Result<()> {
+    for sql in [
+        "DELETE FROM mentions WHERE doc_key = ?1",
+        "DELETE FROM mention_links WHERE doc_key = ?1",
+    ] {
+        conn.prepare_cached(sql)?.execute([doc_key])?;
+    }
+    Ok(())
+}
+
+/// Removes an event's own rows (not its mentions).
+fn delete_event_rows(conn: &Connection, key: i64) -> rusqlite::Result<()> {
+    for sql in [
+        "DELETE FROM events WHERE key = ?1",
+        "DELETE FROM event_summaries WHERE event_key = ?1",
+        "DELETE FROM event_docs WHERE event_key = ?1",
+        "DELETE FROM match_keys WHERE event_key = ?1",
+        "DELETE FROM event_actors WHERE event_key = ?1",
+    ] {
+        conn.prepare_cached(sql)?.execute([key])?;
+    }
+    Ok(())
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> rusqlite::Result<String> {
+    serde_json::to_string(value).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+}
+
+/// Writes a step of a write (see [`Batch`] for the order).
+fn run_batch(conn: &Connection, batch: &Batch) -> rusqlite::Result<()> {
+    let (mut doc_keys, mut event_keys) = doc_and_event_keys(conn, batch)?;
     for id in &batch.delete_documents {
         if let Some(key) = doc_keys.keys.remove(id.as_str()) {
-            unindex_document(tx, key)?;
-            tx.prepare_cached("DELETE FROM mentions WHERE doc_key = ?1")?
-                .execute([key])?;
-            tx.prepare_cached("DELETE FROM documents WHERE key = ?1")?
+            unindex_document(conn, key)?;
+            delete_mentions_of(conn, key)?;
+            conn.prepare_cached("DELETE FROM documents WHERE key = ?1")?
                 .execute([key])?;
         }
     }
-    // the documents stored before the batch: only they have mentions to replace
+    for id in &batch.clear_mentions {
+        if let Some(key) = doc_keys.get(id) {
+            delete_mentions_of(conn, key)?;
+        }
+    }
+    // the documents stored before: only they may have mentions to replace
     let stored_before: HashSet<i64> = doc_keys.keys.values().copied().collect();
     {
         // an update keeps the key (and row) of the stored version
-        let mut upsert = tx.prepare_cached(
+        let mut upsert = conn.prepare_cached(
             "INSERT INTO documents (id, url, outlet, published, ingested, content_hash, text)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
              ON CONFLICT (id) DO UPDATE SET url = excluded.url, outlet = excluded.outlet,
@@ -753,7 +1091,7 @@ fn run_batch(tx: &rusqlite::Transaction, batch: &Batch) -> rusqlite::Result<()> 
             let m = &d.meta;
             let stored = doc_keys.get(&m.id);
             if let Some(key) = stored {
-                unindex_document(tx, key)?;
+                unindex_document(conn, key)?;
             }
             upsert.execute(params![
                 m.id,
@@ -764,100 +1102,79 @@ fn run_batch(tx: &rusqlite::Transaction, batch: &Batch) -> rusqlite::Result<()> 
                 m.content_hash,
                 d.text
             ])?;
-            let key = stored.unwrap_or_else(|| tx.last_insert_rowid());
-            index_document(tx, key, &d.search_terms)?;
+            let key = stored.unwrap_or_else(|| conn.last_insert_rowid());
+            index_document(conn, key, &d.search_terms)?;
             doc_keys.keys.insert(&m.id, key);
         }
     }
-    let mut event_keys = Keys::read(
-        tx,
-        Keyed::Events,
-        batch
-            .delete_events
-            .iter()
-            .chain(batch.put_events.iter().map(|e| &e.id))
-            .chain(
-                batch
-                    .put_mentions
-                    .iter()
-                    .flat_map(|m| m.mentions.iter().map(|(e, _)| e)),
-            )
-            .map(String::as_str),
-    )?;
+    for (from, into) in &batch.merge_events {
+        let (Some(from_key), Some(into_key)) = (event_keys.get(from), event_keys.get(into)) else {
+            continue;
+        };
+        for sql in [
+            "UPDATE mentions SET event_key = ?2 WHERE event_key = ?1",
+            "INSERT OR REPLACE INTO event_docs (event_key, doc_id, part)
+               SELECT ?2, doc_id, part FROM event_docs WHERE event_key = ?1",
+            "INSERT OR IGNORE INTO match_keys (event_key, signature, event_type, sub_event_type,
+                 lat, lon, possible_first, possible_last, key)
+               SELECT ?2, signature, event_type, sub_event_type, lat, lon, possible_first,
+                 possible_last, key FROM match_keys WHERE event_key = ?1",
+        ] {
+            conn.prepare_cached(sql)?.execute([from_key, into_key])?;
+        }
+        delete_event_rows(conn, from_key)?;
+        event_keys.keys.remove(from.as_str());
+    }
     for id in &batch.delete_events {
         if let Some(key) = event_keys.keys.remove(id.as_str()) {
-            for sql in [
-                "DELETE FROM events WHERE key = ?1",
-                "DELETE FROM event_bodies WHERE event_key = ?1",
-                "DELETE FROM sources WHERE event_key = ?1",
-                "DELETE FROM event_actors WHERE event_key = ?1",
-            ] {
-                tx.prepare_cached(sql)?.execute([key])?;
-            }
+            delete_event_rows(conn, key)?;
         }
-        tx.prepare_cached("DELETE FROM links WHERE event_id = ?1")?
-            .execute([id])?;
     }
     let now = crate::time::now();
-    put_events(tx, batch, &now, &mut event_keys)?;
+    put_events(conn, batch, &now, &mut event_keys)?;
     {
-        let mut insert = tx.prepare_cached(
-            "INSERT INTO mentions (doc_key, seq, event_key, event_type, sub_event_type, lat, lon,
-               possible_first, possible_last, body)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        let mut moved = conn
+            .prepare_cached("UPDATE mentions SET event_key = ?3 WHERE doc_key = ?1 AND seq = ?2")?;
+        for (doc, seq, event) in &batch.move_mentions {
+            moved.execute(params![
+                doc_keys.of_mentioned(doc)?,
+                seq,
+                event_keys.of_mentioned(event)?
+            ])?;
+        }
+    }
+    {
+        let mut insert = conn.prepare_cached(
+            "INSERT INTO mentions (doc_key, seq, event_key, cluster, body) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
-        let mut delete = tx.prepare_cached("DELETE FROM mentions WHERE doc_key = ?1")?;
+        let mut link = conn.prepare_cached(
+            "INSERT OR IGNORE INTO mention_links (doc_key, seq, target) VALUES (?1, ?2, ?3)",
+        )?;
         for dm in &batch.put_mentions {
             let doc_key = doc_keys.of_mentioned(&dm.doc)?;
             if stored_before.contains(&doc_key) {
-                delete.execute([doc_key])?;
+                delete_mentions_of(conn, doc_key)?;
             }
-            for (seq, (event, m)) in dm.mentions.iter().enumerate() {
-                let days =
-                    rasid_merge::possible_days(m).map(|(f, l)| (f.to_string(), l.to_string()));
-                let (first, last) = match &days {
-                    Some((f, l)) => (f.as_str(), l.as_str()),
-                    None => ANY_DAY,
-                };
-                let body = serde_json::to_string(m)
-                    .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+            for (seq, (event, cluster, m)) in dm.mentions.iter().enumerate() {
                 insert.execute(params![
                     doc_key,
                     seq as i64,
                     event_keys.of_mentioned(event)?,
-                    m.event_type,
-                    m.sub_event_type,
-                    m.place.lat,
-                    m.place.lon,
-                    first,
-                    last,
-                    body
+                    cluster,
+                    to_json(m)?
                 ])?;
+                for target in &m.responds_to {
+                    link.execute(params![doc_key, seq as i64, *target as i64])?;
+                }
             }
         }
     }
-    let longest = batch
-        .put_events
-        .iter()
-        .filter_map(|e| {
-            let day = |d: &Option<String>| d.as_deref().and_then(rasid_text::Day::parse_iso);
-            Some(day(&e.date.end)?.days_since_epoch() - day(&e.date.start)?.days_since_epoch())
-        })
-        .max();
-    if let Some(span) = longest {
-        // a bound, never lowered: an event that shrinks or goes keeps it true
-        tx.prepare_cached(
-            "INSERT INTO meta (key, value) VALUES ('max_date_span_days', ?1)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value
-             WHERE CAST(excluded.value AS INTEGER) > CAST(meta.value AS INTEGER)",
-        )?
-        .execute([span.to_string()])?;
-    }
     if !batch.changes.is_empty() {
         // the log's times never go back, even if the clock does
-        let last: Option<String> = tx.query_row("SELECT MAX(at) FROM changes", [], |r| r.get(0))?;
+        let last: Option<String> =
+            conn.query_row("SELECT MAX(at) FROM changes", [], |r| r.get(0))?;
         let at = last.filter(|l| *l > now).unwrap_or(now);
-        let mut insert = tx.prepare_cached(
+        let mut insert = conn.prepare_cached(
             "INSERT INTO changes (at, kind, event_id, into_id) VALUES (?1, ?2, ?3, ?4)",
         )?;
         for (kind, event, into) in &batch.changes {
@@ -865,7 +1182,7 @@ fn run_batch(tx: &rusqlite::Transaction, batch: &Batch) -> rusqlite::Result<()> 
         }
     }
     if let Some(f) = &batch.extraction_fingerprint {
-        tx.prepare_cached(
+        conn.prepare_cached(
             "INSERT INTO meta (key, value) VALUES ('extraction_fingerprint', ?1)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         )?
@@ -874,43 +1191,48 @@ fn run_batch(tx: &rusqlite::Transaction, batch: &Batch) -> rusqlite::Result<()> 
     Ok(())
 }
 
-/// Writes the batch's events with their bodies, sources, actor names and links, updated
-/// `now`, adding the keys of new ones to `keys`.
+/// Writes the batch's events: their columns, summaries, parts, keys and actor names,
+/// updated `now`, adding the keys of new ones to `keys`.
 fn put_events<'b>(
-    tx: &rusqlite::Transaction,
+    conn: &Connection,
     batch: &'b Batch,
     now: &str,
     keys: &mut Keys<'b>,
 ) -> rusqlite::Result<()> {
-    let mut upsert = tx.prepare_cached(
+    let mut upsert = conn.prepare_cached(
         "INSERT INTO events (id, date_start, date_end, event_type, sub_event_type, country, admin1,
            lat, lon, actor1, actor2, fatalities_min, n_sources, updated)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 0, ?13)
          ON CONFLICT (id) DO UPDATE SET date_start = excluded.date_start,
            date_end = excluded.date_end, event_type = excluded.event_type,
            sub_event_type = excluded.sub_event_type, country = excluded.country,
            admin1 = excluded.admin1, lat = excluded.lat, lon = excluded.lon,
            actor1 = excluded.actor1, actor2 = excluded.actor2, fatalities_min = excluded.fatalities_min,
-           n_sources = excluded.n_sources, updated = excluded.updated",
+           updated = excluded.updated",
     )?;
-    let mut put_body = tx.prepare_cached(
-        "INSERT INTO event_bodies (event_key, body) VALUES (?1, ?2)
-         ON CONFLICT (event_key) DO UPDATE SET body = excluded.body",
+    let mut put_summary = conn.prepare_cached(
+        "INSERT INTO event_summaries (event_key, summary) VALUES (?1, ?2)
+         ON CONFLICT (event_key) DO UPDATE SET summary = excluded.summary",
     )?;
-    let mut put_actor =
-        tx.prepare_cached("INSERT INTO event_actors (actor, event_key) VALUES (?1, ?2)")?;
-    let mut put_source = tx.prepare_cached(
-        "INSERT INTO sources (event_key, doc_id, claimant) VALUES (?1, ?2, ?3)
-         ON CONFLICT DO NOTHING",
+    let mut put_part = conn.prepare_cached(
+        "INSERT OR REPLACE INTO event_docs (event_key, doc_id, part) VALUES (?1, ?2, ?3)",
     )?;
-    let mut put_link = tx.prepare_cached(
-        "INSERT INTO links (event_id, responds_to) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+    let mut put_key = conn.prepare_cached(
+        "INSERT OR IGNORE INTO match_keys (event_key, signature, event_type, sub_event_type, lat,
+           lon, possible_first, possible_last, key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
-    for e in &batch.put_events {
-        let body = serde_json::to_string(e)
-            .map_err(|err| rusqlite::Error::ToSqlConversionFailure(Box::new(err)))?;
+    let mut put_actor = conn
+        .prepare_cached("INSERT OR IGNORE INTO event_actors (actor, event_key) VALUES (?1, ?2)")?;
+    let mut count_sources = conn.prepare_cached(
+        "UPDATE events SET n_sources = (SELECT COUNT(*) FROM event_docs WHERE event_key = ?1)
+         WHERE key = ?1",
+    )?;
+    let mut longest: Option<i64> = None;
+    for w in &batch.put_events {
+        // the filtered columns, from the event's fields without its documents
+        let e = w.summary.event(w.id.clone(), &[], Vec::new());
         let loc = e.location.as_ref();
-        let stored = keys.get(&e.id);
+        let stored = keys.get(&w.id);
         upsert.execute(params![
             e.id,
             e.date.start,
@@ -924,32 +1246,56 @@ fn put_events<'b>(
             e.actor1.as_ref().map(|a| &a.name),
             e.actor2.as_ref().map(|a| &a.name),
             e.fatalities.map(|f| i64::from(f.min)),
-            e.docs.len() as i64,
             now
         ])?;
-        let key = stored.unwrap_or_else(|| tx.last_insert_rowid());
-        put_body.execute(params![key, body])?;
-        // a new event has no sources, names or links to replace
+        let key = stored.unwrap_or_else(|| conn.last_insert_rowid());
+        put_summary.execute(params![key, to_json(&w.summary)?])?;
         if stored.is_some() {
-            for sql in [
-                "DELETE FROM sources WHERE event_key = ?1",
-                "DELETE FROM event_actors WHERE event_key = ?1",
-            ] {
-                tx.prepare_cached(sql)?.execute([key])?;
+            let mut sqls = vec!["DELETE FROM event_actors WHERE event_key = ?1"];
+            if w.complete {
+                sqls.push("DELETE FROM event_docs WHERE event_key = ?1");
+                sqls.push("DELETE FROM match_keys WHERE event_key = ?1");
             }
-            tx.prepare_cached("DELETE FROM links WHERE event_id = ?1")?
-                .execute([&e.id])?;
+            for sql in sqls {
+                conn.prepare_cached(sql)?.execute([key])?;
+            }
         }
-        for name in actor_keys(e) {
+        for part in &w.parts {
+            put_part.execute(params![key, part.doc, to_json(part)?])?;
+        }
+        for k in &w.keys {
+            let (first, last) = day_bounds(k);
+            put_key.execute(params![
+                key,
+                k.signature(),
+                k.event_type,
+                k.sub_event_type,
+                k.place.lat,
+                k.place.lon,
+                first,
+                last,
+                to_json(k)?
+            ])?;
+        }
+        for name in actor_keys(&e) {
             put_actor.execute(params![name, key])?;
         }
-        for s in &e.sources {
-            put_source.execute(params![key, s.doc, s.claimant.as_deref().unwrap_or("")])?;
+        count_sources.execute([key])?;
+        let day = |d: &Option<String>| d.as_deref().and_then(rasid_text::Day::parse_iso);
+        if let (Some(start), Some(end)) = (day(&e.date.start), day(&e.date.end)) {
+            let span = end.days_since_epoch() - start.days_since_epoch();
+            longest = longest.max(Some(span));
         }
-        for target in &e.responds_to {
-            put_link.execute(params![e.id, target])?;
-        }
-        keys.keys.insert(&e.id, key);
+        keys.keys.insert(&w.id, key);
+    }
+    if let Some(span) = longest {
+        // a bound, never lowered: an event that shrinks or goes keeps it true
+        conn.prepare_cached(
+            "INSERT INTO meta (key, value) VALUES ('max_date_span_days', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value
+             WHERE CAST(excluded.value AS INTEGER) > CAST(meta.value AS INTEGER)",
+        )?
+        .execute([span.to_string()])?;
     }
     Ok(())
 }
@@ -979,14 +1325,25 @@ impl Queries for SqliteStore {
             order_by(page.sort)
         );
         let keys: Vec<i64> = self.query_column(&sql, &values, "cannot read events")?;
-        let mut body = self
+        let mut row = self
             .conn
-            .prepare_cached("SELECT body FROM event_bodies WHERE event_key = ?1")
+            .prepare_cached(
+                "SELECT e.id, s.summary FROM events AS e JOIN event_summaries AS s ON s.event_key = e.key
+                 WHERE e.key = ?1",
+            )
             .map_err(fail(&self.path, "cannot prepare a query"))?;
         keys.iter()
-            .map(|key| {
-                body.query_row([key], |r| r.get::<_, String>(0))
-                    .map_err(fail(&self.path, "cannot read an event"))
+            .map(|&key| {
+                let (id, summary): (String, String) = row
+                    .query_row([key], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .map_err(fail(&self.path, "cannot read an event"))?;
+                let event = self.assemble(key, id, &summary)?;
+                serde_json::to_string(&event).map_err(|e| {
+                    StoreError::other(format!(
+                        "{}: cannot write an event as JSON: {e}",
+                        self.path.display()
+                    ))
+                })
             })
             .collect()
     }
@@ -1074,22 +1431,27 @@ impl Queries for SqliteStore {
     }
 
     fn links_touching(&self, ids: &[String]) -> Result<Vec<(String, String)>> {
+        let mut key_of = self
+            .conn
+            .prepare_cached("SELECT key FROM events WHERE id = ?1")
+            .map_err(fail(&self.path, "cannot prepare a query"))?;
         let mut links = Vec::new();
-        for sql in [
-            "SELECT event_id, responds_to FROM links WHERE event_id = ?1",
-            "SELECT event_id, responds_to FROM links WHERE responds_to = ?1",
-        ] {
-            let mut st = self
-                .conn
-                .prepare_cached(sql)
-                .map_err(fail(&self.path, "cannot prepare a query"))?;
-            for id in ids {
-                let rows = st
-                    .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .and_then(|rows| rows.collect::<rusqlite::Result<Vec<(String, String)>>>())
-                    .map_err(fail(&self.path, "cannot read links"))?;
-                links.extend(rows);
-            }
+        for id in ids {
+            let key: Option<i64> = key_of
+                .query_row([id], |r| r.get(0))
+                .optional()
+                .map_err(fail(&self.path, "cannot read an event"))?;
+            let Some(key) = key else { continue };
+            links.extend(
+                self.answered_by(key)?
+                    .into_iter()
+                    .map(|to| (id.clone(), to)),
+            );
+            links.extend(
+                self.answering(key)?
+                    .into_iter()
+                    .map(|from| (from, id.clone())),
+            );
         }
         links.sort_unstable();
         links.dedup();
@@ -1149,7 +1511,7 @@ impl Queries for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{act_told_twice, examples, lex, run, store};
+    use crate::testing::{bridged_reports, examples, lex, run, store};
     use crate::SearchPage;
     use rasid_merge::extract_events;
     use rasid_text::search::Query;
@@ -1273,11 +1635,11 @@ mod tests {
 
     #[test]
     fn the_removal_of_an_event_is_its_last_merge_or_deletion() {
-        // an act's first report ingested last: the event known before takes its id
-        let (_, first, rest) = act_told_twice();
+        // two stored events joined by a report: the younger is merged into the older
         let (_dir, mut s) = store();
-        run(&mut s, &rest, 2);
-        run(&mut s, &first, 2);
+        for report in bridged_reports() {
+            run(&mut s, &[report], 2);
+        }
         let log = s.changes_since("", 0, None).unwrap();
         let stored: HashSet<String> = s
             .events(&Filter::default(), &Page::default())
@@ -1421,9 +1783,9 @@ mod tests {
         assert_eq!(search("\" OR * NEAR(الاسد", 10, 0).total, 0);
     }
 
-    /// Copies a store into a new file with schema version 3 (text ids throughout), the
-    /// events and documents in another order than their keys'.
-    fn copy_as_version_3(from: &Path, to: &Path) {
+    /// Copies a store into a new file with schema version 3 (text ids throughout, whole
+    /// event bodies), the events and documents in another order than their keys'.
+    fn copy_as_version_3(original: &SqliteStore, to: &Path) {
         let mut conn = Connection::open(to).unwrap();
         conn.execute_batch(
             "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied TEXT NOT NULL)",
@@ -1437,35 +1799,66 @@ mod tests {
             )
             .unwrap();
         }
-        conn.execute("ATTACH ?1 AS v4", [from.to_str().unwrap()])
+        conn.execute("ATTACH ?1 AS now", [original.path().to_str().unwrap()])
             .unwrap();
         let tx = conn.transaction().unwrap();
         tx.execute_batch(
             "INSERT INTO documents (id, url, outlet, published, ingested, content_hash, text)
                SELECT id, url, outlet, published, ingested, content_hash, text
-               FROM v4.documents ORDER BY id DESC;
+               FROM now.documents ORDER BY id DESC;
              INSERT INTO events (id, date_start, date_end, event_type, sub_event_type, country,
                  admin1, lat, lon, fatalities_min, n_sources, updated, actor1, actor2)
                SELECT id, date_start, date_end, event_type, sub_event_type, country, admin1, lat,
                  lon, fatalities_min, n_sources, updated, actor1, actor2
-               FROM v4.events ORDER BY id DESC;
-             INSERT INTO event_bodies (id, body)
-               SELECT e.id, b.body FROM v4.event_bodies AS b JOIN v4.events AS e ON e.key = b.event_key;
-             INSERT INTO mentions (doc_id, seq, event_id, event_type, sub_event_type, lat, lon,
-                 possible_first, possible_last, body)
-               SELECT d.id, m.seq, e.id, m.event_type, m.sub_event_type, m.lat, m.lon,
-                 m.possible_first, m.possible_last, m.body
-               FROM v4.mentions AS m JOIN v4.documents AS d ON d.key = m.doc_key
-                 JOIN v4.events AS e ON e.key = m.event_key;
-             INSERT INTO sources (event_id, doc_id, claimant)
-               SELECT e.id, s.doc_id, s.claimant FROM v4.sources AS s JOIN v4.events AS e ON e.key = s.event_key;
+               FROM now.events ORDER BY id DESC;
              INSERT INTO event_actors (actor, event_id)
-               SELECT a.actor, e.id FROM v4.event_actors AS a JOIN v4.events AS e ON e.key = a.event_key;
-             INSERT INTO links SELECT * FROM v4.links;
-             INSERT INTO changes SELECT * FROM v4.changes;
-             INSERT OR REPLACE INTO meta SELECT * FROM v4.meta;",
+               SELECT a.actor, e.id FROM now.event_actors AS a JOIN now.events AS e ON e.key = a.event_key;
+             INSERT INTO changes SELECT * FROM now.changes;
+             INSERT OR REPLACE INTO meta SELECT * FROM now.meta;",
         )
         .unwrap();
+        for e in original
+            .events(&Filter::default(), &Page::default())
+            .unwrap()
+        {
+            tx.execute(
+                "INSERT INTO event_bodies (id, body) VALUES (?1, ?2)",
+                params![e.id, serde_json::to_string(&e).unwrap()],
+            )
+            .unwrap();
+            for source in &e.sources {
+                tx.execute(
+                    "INSERT OR IGNORE INTO sources (event_id, doc_id, claimant) VALUES (?1, ?2, ?3)",
+                    params![e.id, source.doc, source.claimant.as_deref().unwrap_or("")],
+                )
+                .unwrap();
+            }
+            for target in &e.responds_to {
+                tx.execute("INSERT INTO links VALUES (?1, ?2)", params![e.id, target])
+                    .unwrap();
+            }
+        }
+        let docs = original.document_ids().unwrap();
+        for m in original.mentions_of_documents(&docs).unwrap() {
+            let (first, last) = day_bounds(&MatchKey::of(&m.mention));
+            tx.execute(
+                "INSERT INTO mentions (doc_id, seq, event_id, event_type, sub_event_type, lat, lon,
+                   possible_first, possible_last, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    m.doc,
+                    m.seq,
+                    m.event,
+                    m.mention.event_type,
+                    m.mention.sub_event_type,
+                    m.mention.place.lat,
+                    m.mention.place.lon,
+                    first,
+                    last,
+                    serde_json::to_string(&m.mention).unwrap()
+                ],
+            )
+            .unwrap();
+        }
         backfill_search(&tx).unwrap();
         tx.commit().unwrap();
     }
@@ -1478,20 +1871,19 @@ mod tests {
         run(&mut original, first, 3);
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("v3.db");
-        copy_as_version_3(original.path(), &path);
+        copy_as_version_3(&original, &path);
         let mut migrated = SqliteStore::open(&path).unwrap();
         let all = |s: &SqliteStore| s.events_json(&Filter::default(), &Page::default()).unwrap();
         assert_eq!(all(&migrated), all(&original));
         assert_eq!(migrated.counts().unwrap(), original.counts().unwrap());
         let ids: Vec<String> = docs.iter().map(|d| d.id.clone()).collect();
-        let mentions = |s: &SqliteStore| -> Vec<(String, String, String)> {
+        let mentions = |s: &SqliteStore| -> Vec<(String, u32, u32, String, String)> {
             let stored = s.mentions_of_documents(&ids).unwrap();
             stored
                 .into_iter()
-                .flat_map(|d| {
-                    d.mentions.into_iter().map(move |(event, m)| {
-                        (d.doc.clone(), event, serde_json::to_string(&m).unwrap())
-                    })
+                .map(|m| {
+                    let body = serde_json::to_string(&m.mention).unwrap();
+                    (m.doc, m.seq, m.cluster, m.event, body)
                 })
                 .collect()
         };

@@ -78,3 +78,46 @@ pub fn run(store: &mut SqliteStore, docs: &[Document], batch_size: usize) -> Sum
     )
     .unwrap()
 }
+
+/// The events with ids replaced by a name of their content (their evidence), sorted by
+/// it: events that differ only in ids (which depend on the order reports arrived in)
+/// compare equal.
+pub fn without_ids(events: &[rasid_merge::Event]) -> Vec<rasid_merge::Event> {
+    let name = |e: &rasid_merge::Event| serde_json::to_string(&e.evidence).unwrap();
+    let names: std::collections::HashMap<&str, String> =
+        events.iter().map(|e| (e.id.as_str(), name(e))).collect();
+    let mut renamed: Vec<rasid_merge::Event> = events
+        .iter()
+        .map(|e| {
+            let mut r = e.clone();
+            r.id = names[e.id.as_str()].clone();
+            r.responds_to = e
+                .responds_to
+                .iter()
+                .map(|t| names.get(t.as_str()).cloned().unwrap_or_else(|| t.clone()))
+                .collect();
+            r.responds_to.sort();
+            r
+        })
+        .collect();
+    renamed.sort_by(|a, b| a.id.cmp(&b.id));
+    renamed
+}
+
+/// Three reports of one strike, written for these tests: by American aircraft, by Israeli
+/// aircraft (two acts that cannot be one), and by unidentified aircraft, which may be
+/// either and so joins the two into one act.
+pub fn bridged_reports() -> [Document; 3] {
+    let report = |id: &str, by: &str| Document {
+        id: id.into(),
+        text: format!("قصفت طائرات {by} أمس مواقع في مدينة الميادين بريف دير الزور."),
+        url: None,
+        outlet: None,
+        published: Day::parse_iso("2024-01-20"),
+    };
+    [
+        report("a-american", "أمريكية"),
+        report("b-israeli", "إسرائيلية"),
+        report("c-unknown", "مجهولة"),
+    ]
+}

@@ -1,0 +1,63 @@
+-- rasid store, schema version 6: an event is kept as a summary of its mentions and one part
+-- per reporting document, and its mentions' distinct match keys, so that a report joins an
+-- event of any size by reading and writing a bounded number of rows (the event as a whole
+-- JSON body had to be read, merged again from all its mentions and written back).
+
+-- Each mention's act within its document (rasid_merge::document_clusters, filled by the
+-- backfill); what finding merge candidates read moves to match_keys.
+CREATE TABLE mentions_v6 (
+    doc_key INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    event_key INTEGER NOT NULL,
+    cluster INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (doc_key, seq)
+) WITHOUT ROWID;
+INSERT INTO mentions_v6 (doc_key, seq, event_key, cluster, body)
+SELECT doc_key, seq, event_key, 0, body FROM mentions ORDER BY doc_key, seq;
+DROP TABLE mentions;
+ALTER TABLE mentions_v6 RENAME TO mentions;
+CREATE INDEX mentions_event ON mentions (event_key);
+
+-- "رداً على": the mention at `seq` answers the one at `target` of the same document. An
+-- event's responds_to are the events of the targets of its mentions, read when it is.
+CREATE TABLE mention_links (
+    doc_key INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    target INTEGER NOT NULL,
+    PRIMARY KEY (doc_key, seq, target)
+) WITHOUT ROWID;
+CREATE INDEX mention_links_target ON mention_links (doc_key, target);
+
+-- The distinct match keys (rasid_merge::MatchKey, JSON) of each event's mentions, with what
+-- finding the keys near a new mention reads: type, place, possible days (0000-01-01 to
+-- 9999-12-31 when any).
+CREATE TABLE match_keys (
+    event_key INTEGER NOT NULL,
+    signature INTEGER NOT NULL,
+    event_type TEXT NOT NULL,
+    sub_event_type TEXT NOT NULL,
+    lat REAL NOT NULL,
+    lon REAL NOT NULL,
+    possible_first TEXT NOT NULL,
+    possible_last TEXT NOT NULL,
+    key TEXT NOT NULL,
+    PRIMARY KEY (event_key, signature)
+) WITHOUT ROWID;
+CREATE INDEX match_keys_near ON match_keys
+    (event_type, sub_event_type, possible_last, possible_first, lat, lon);
+
+-- The event's summary (rasid_merge::Summary, JSON).
+CREATE TABLE event_summaries (
+    event_key INTEGER PRIMARY KEY,
+    summary TEXT NOT NULL
+);
+
+-- What each reporting document gives the event (rasid_merge::DocPart, JSON): its
+-- claimants and evidence spans. An event's documents are its parts, in id order.
+CREATE TABLE event_docs (
+    event_key INTEGER NOT NULL,
+    doc_id TEXT NOT NULL,
+    part TEXT NOT NULL,
+    PRIMARY KEY (event_key, doc_id)
+) WITHOUT ROWID;
