@@ -3,6 +3,8 @@
 //! writes) and the share outside extraction (store, search terms and merge),
 //! single-threaded. See `README.md`.
 
+mod scale;
+
 use rasid_bench::{exit_status, read_docs, time_runs, varied_corpus, Flags, Stats, MB};
 use rasid_lexicons::Lexicons;
 use rasid_merge::Event;
@@ -20,6 +22,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 const USAGE: &str = "usage: rasid-ingest-bench [--shared DIR] [--docs N] [--runs N] [--batch N] [--dir DIR] [--json FILE]
+       rasid-ingest-bench --scale [--runs N] [--dir DIR] [--json FILE]
 
   --shared DIR   shared folder holding eval/seeds.docs.jsonl and eval/pages.dev.docs.jsonl
                  (default ../shared)
@@ -28,9 +31,15 @@ const USAGE: &str = "usage: rasid-ingest-bench [--shared DIR] [--docs N] [--runs
   --batch N      documents per transaction (default 2000, as rasid ingest)
   --dir DIR      folder for the database files (default: the system's temporary folder)
   --keep         keep the database of the last run (its path is printed)
-  --json FILE    also write the figures as JSON to FILE";
+  --json FILE    also write the figures as JSON to FILE
+  --scale        instead: one act told by 1,000, 4,000 and 16,000 reports, one more report
+                 into 16,000, and one 4 MB document, each case in a process of its own
+                 (time and peak memory)";
 
 struct Options {
+    scale: bool,
+    /// A scale case to run in this process (`--case NAME --n N`): see `scale.rs`.
+    case: Option<(String, usize)>,
     shared: PathBuf,
     docs: usize,
     runs: usize,
@@ -42,6 +51,8 @@ struct Options {
 
 fn parse_args() -> Result<Options, String> {
     let mut opts = Options {
+        scale: false,
+        case: None,
         shared: PathBuf::from("../shared"),
         docs: 100_000,
         runs: 3,
@@ -60,6 +71,12 @@ fn parse_args() -> Result<Options, String> {
             "--dir" => opts.dir = PathBuf::from(flags.value("--dir")?),
             "--json" => opts.json = Some(PathBuf::from(flags.value("--json")?)),
             "--keep" => opts.keep = true,
+            "--scale" => opts.scale = true,
+            "--case" => opts.case = Some((flags.value("--case")?, 0)),
+            "--n" => {
+                let n = flags.count("--n")?;
+                opts.case = opts.case.take().map(|(c, _)| (c, n));
+            }
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown option {other}")),
         }
@@ -338,6 +355,10 @@ fn main() -> ExitCode {
     exit_status(
         "rasid-ingest-bench",
         USAGE,
-        parse_args().and_then(|o| run(&o)),
+        parse_args().and_then(|o| match (&o.case, o.scale) {
+            (Some((case, n)), _) => scale::run_case(case, *n, &o.dir),
+            (None, true) => scale::run_all(o.runs, &o.dir, o.json.as_deref()),
+            (None, false) => run(&o),
+        }),
     )
 }

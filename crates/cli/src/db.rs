@@ -5,7 +5,10 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rasid_extraction::Document;
 use rasid_lexicons::Lexicons;
 use rasid_merge::Event;
-use rasid_store::{ingest, Filter, IngestOptions, Page, Queries, SqliteStore, Store, Summary};
+use rasid_store::{
+    ingest, ErrorKind, Filter, IngestOptions, Page, Queries, SqliteStore, Store, StoreError,
+    Summary,
+};
 use rasid_text::Day;
 use serde_json::json;
 use std::io::{BufWriter, IsTerminal, Write};
@@ -79,12 +82,82 @@ pub fn db_path(given: Option<PathBuf>) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(DEFAULT_DB))
 }
 
+/// How long `ingest` waits for another writer of the store (another `ingest`, a server
+/// taking documents) before it gives up: a batch holds the store for seconds at most.
+const INGEST_WRITE_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Opens the store to write (creating it if there is none), for `ingest`.
 fn open(path: &Path) -> Result<SqliteStore, ExitCode> {
-    SqliteStore::open(path).map_err(|e| {
-        eprintln!("rasid: {e}");
-        eprintln!("rasid: check the path given with --db or RASID_DB");
-        ExitCode::from(2)
-    })
+    let store = SqliteStore::open(path).map_err(|e| store_error(&e))?;
+    store
+        .set_write_wait(INGEST_WRITE_WAIT)
+        .map_err(|e| store_error(&e))?;
+    Ok(store)
+}
+
+/// Opens an existing store to read it (read-only; as it is on disk where it cannot be
+/// written), for `export`, `events`, `changes`.
+pub fn open_to_read(path: &Path) -> Result<SqliteStore, ExitCode> {
+    let store = SqliteStore::open_for_reading(path).map_err(|e| store_error(&e))?;
+    if store.immutable() {
+        eprintln!(
+            "rasid: {}: its folder cannot be written (read-only media?): reading the store as it is on disk",
+            path.display()
+        );
+    }
+    Ok(store)
+}
+
+/// Says what went wrong with the store, and what to do about it.
+pub fn store_error(e: &StoreError) -> ExitCode {
+    eprintln!("rasid: {e}");
+    let hint = match e.kind {
+        ErrorKind::Damaged => "the store is damaged: `rasid check --db PATH` lists what is wrong",
+        ErrorKind::Busy => {
+            "another process holds the store for writing: run the command again when it is done"
+        }
+        ErrorKind::Full => {
+            "free some disk space and run the same command again: what was committed is kept"
+        }
+        ErrorKind::ReadOnly => "the store cannot be written there: copy it to a writable folder",
+        ErrorKind::Other => "check the path given with --db or RASID_DB",
+    };
+    eprintln!("rasid: {hint}");
+    ExitCode::from(2)
+}
+
+/// `rasid check`: the store's structure and contents, in full.
+pub fn check_command(db: &Path) -> ExitCode {
+    let store = match open_to_read(db) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    match store.check() {
+        Ok(problems) if problems.is_empty() => {
+            let counts = store.counts().ok();
+            let sizes = counts.map_or(String::new(), |c| {
+                format!(
+                    ": {} documents, {} events, {} mentions",
+                    c.documents, c.events, c.mentions
+                )
+            });
+            eprintln!("rasid: {} is sound{sizes}", db.display());
+            ExitCode::SUCCESS
+        }
+        Ok(problems) => {
+            for p in &problems {
+                println!("{p}");
+            }
+            eprintln!(
+                "rasid: {} is damaged: {} problems listed{}; restore it from a copy, or ingest the documents again into a new store",
+                db.display(),
+                problems.len(),
+                if problems.len() >= rasid_store::sqlite::CHECK_PROBLEMS { " (the first ones)" } else { "" }
+            );
+            ExitCode::from(1)
+        }
+        Err(e) => store_error(&e),
+    }
 }
 
 /// Options of `rasid ingest`.
@@ -238,15 +311,7 @@ fn filtered_events(
         eprintln!("rasid: {e}");
         ExitCode::from(2)
     })?;
-    if !db.exists() {
-        eprintln!(
-            "rasid: {}: no such store; create it with `rasid ingest --db {} INPUT...`",
-            db.display(),
-            db.display()
-        );
-        return Err(ExitCode::from(2));
-    }
-    let store = open(db)?;
+    let store = open_to_read(db)?;
     let page = Page {
         limit,
         ..Page::default()
@@ -416,11 +481,7 @@ pub fn changes_command(db: &Path, since: &str) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if !db.exists() {
-        eprintln!("rasid: {}: no such store", db.display());
-        return ExitCode::from(2);
-    }
-    let store = match open(db) {
+    let store = match open_to_read(db) {
         Ok(s) => s,
         Err(code) => return code,
     };

@@ -101,6 +101,13 @@ enum Command {
         #[arg(long)]
         since: String,
     },
+    /// Check the store in full: the file's structure (SQLite's integrity check) and every
+    /// stored event, mention and document part. Exit status 1 when it is damaged.
+    Check {
+        /// The store (SQLite file); default: $RASID_DB, else ./rasid.db.
+        #[arg(long)]
+        db: Option<PathBuf>,
+    },
     /// Serve the HTTP API (/api, described at /api/openapi.json) and the observatory page
     /// (/) over a store. Read-only unless a token file is given.
     Serve {
@@ -175,6 +182,7 @@ fn main() -> ExitCode {
             db::events_command(&db::db_path(db), &filters, limit)
         }
         Command::Changes { db, since } => db::changes_command(&db::db_path(db), &since),
+        Command::Check { db } => db::check_command(&db::db_path(db)),
         Command::Serve {
             db,
             addr,

@@ -8,7 +8,7 @@ use std::process::Command;
 use std::time::Duration;
 
 mod common;
-use common::{rasid, stderr, told};
+use common::{rasid, stderr, told, without_ids};
 
 fn examples() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples"))
@@ -118,34 +118,6 @@ fn one_file_at_a_time_in_any_order_gives_the_events_of_extract() {
             assert_eq!(stored, expected, "{name}");
         }
     }
-}
-
-/// Events with ids replaced by their evidence (and the ids they respond to likewise),
-/// sorted: events that differ only in ids compare equal.
-fn without_ids(events: &[Value]) -> Vec<Value> {
-    let name = |e: &Value| e["evidence"].to_string();
-    let names: std::collections::HashMap<String, String> = events
-        .iter()
-        .map(|e| (e["id"].as_str().unwrap().to_string(), name(e)))
-        .collect();
-    let mut renamed: Vec<Value> = events
-        .iter()
-        .map(|e| {
-            let mut r = e.clone();
-            r["id"] = Value::String(name(e));
-            let mut targets: Vec<String> = e["responds_to"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|t| names[t.as_str().unwrap()].clone())
-                .collect();
-            targets.sort();
-            r["responds_to"] = targets.into();
-            r
-        })
-        .collect();
-    renamed.sort_by_key(|e| e["id"].as_str().unwrap().to_string());
-    renamed
 }
 
 #[test]

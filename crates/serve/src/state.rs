@@ -56,9 +56,9 @@ impl App {
                 path.display()
             ));
         }
-        let store = SqliteStore::open(&path).map_err(|e| e.to_string())?;
         let writer = match config.token {
             Some(ref token) => {
+                let store = SqliteStore::open(&path).map_err(|e| e.to_string())?;
                 if token.chars().count() < MIN_TOKEN_LEN {
                     return Err(format!(
                         "the token must have at least {MIN_TOKEN_LEN} characters"
@@ -70,7 +70,18 @@ impl App {
                 };
                 Some(Mutex::new(Writer { store, lexicons }))
             }
-            None => None,
+            None => {
+                // upgrades an old schema where the store can be written; reads it as it is
+                // on disk where it cannot
+                let store = SqliteStore::open_for_reading(&path).map_err(|e| e.to_string())?;
+                if store.immutable() {
+                    eprintln!(
+                        "rasid serve: {}: its folder cannot be written (read-only media?): serving the store as it is on disk",
+                        path.display()
+                    );
+                }
+                None
+            }
         };
         let cors_origin = config.cors_origin.as_deref().map(cors_origin).transpose()?;
         let first_reader = SqliteStore::open_read_only(&path).map_err(|e| e.to_string())?;

@@ -11,6 +11,7 @@ use rasid_resolution::ResolvedMention;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// A step of a migration that needs Rust code (the fold, JSON), run after its SQL.
 type Backfill = fn(&rusqlite::Transaction) -> rusqlite::Result<()>;
@@ -303,6 +304,9 @@ const IN_CHUNK: usize = 500;
 pub struct SqliteStore {
     conn: Connection,
     path: PathBuf,
+    /// Opened as it is on disk, without the write-ahead log's shared memory: the folder
+    /// or the file cannot be written (read-only media).
+    immutable: bool,
 }
 
 fn fail<'a>(path: &'a Path, doing: &str) -> impl Fn(rusqlite::Error) -> StoreError + 'a {
@@ -327,62 +331,346 @@ fn error_kind(e: &rusqlite::Error) -> ErrorKind {
         Some(C::DatabaseBusy | C::DatabaseLocked) => ErrorKind::Busy,
         Some(C::DiskFull) => ErrorKind::Full,
         Some(C::DatabaseCorrupt | C::NotADatabase) => ErrorKind::Damaged,
-        Some(C::ReadOnly) => ErrorKind::ReadOnly,
+        Some(C::ReadOnly | C::CannotOpen) => ErrorKind::ReadOnly,
         _ => ErrorKind::Other,
     }
 }
 
-impl SqliteStore {
-    /// Opens the store at `path`, creating the file and its schema if needed.
-    pub fn open(path: &Path) -> Result<SqliteStore> {
-        let conn = Connection::open(path).map_err(fail(path, "cannot open the database"))?;
-        // every statement of a batch stays prepared (the default cache holds 16)
-        conn.set_prepared_statement_cache_capacity(64);
-        let mut store = SqliteStore {
-            conn,
-            path: path.to_path_buf(),
-        };
+/// Most problems [`SqliteStore::check`] lists.
+pub const CHECK_PROBLEMS: usize = 50;
+
+/// How long a writer waits for another writer before giving up with a busy error.
+pub const WRITE_WAIT: Duration = Duration::from_secs(10);
+
+/// A store is never an empty file (creating one writes its schema before it takes the
+/// store's name): an empty file is something else, or a store that lost its content.
+fn refuse_empty(path: &Path) -> Result<()> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() && m.len() == 0 => Err(StoreError::damaged(format!(
+            "{}: the file is empty (0 bytes), which a rasid store never is: if it held a store, the store is lost; remove the file to start a new store there",
+            path.display()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Whether the file or its folder cannot be written, as their permissions say (read-only
+/// media refuse writes even where the permissions allow them: see `open_read_only`).
+fn read_only_place(path: &Path) -> bool {
+    let unwritable = |p: &Path| std::fs::metadata(p).is_ok_and(|m| m.permissions().readonly());
+    let folder = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    unwritable(path) || unwritable(folder)
+}
+
+/// Creates a store at `path`: its schema is written under a name of its own in the same
+/// folder, which then takes `path` (unless another process made a store there meanwhile),
+/// so that a store file is never half made.
+fn create(path: &Path) -> Result<()> {
+    let mut name = path.as_os_str().to_owned();
+    name.push(format!(".new-{}", std::process::id()));
+    let new = PathBuf::from(name);
+    let cleanup = |p: &Path| {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut name = p.as_os_str().to_owned();
+            name.push(suffix);
+            let _ = std::fs::remove_file(PathBuf::from(name));
+        }
+    };
+    cleanup(&new);
+    let made = (|| {
+        let conn = Connection::open(&new).map_err(fail(path, "cannot create the database"))?;
+        let mut store = SqliteStore::with(conn, &new, false);
         store.configure()?;
+        store.migrate()?;
+        // into the file itself, the log emptied: the file alone is the store
+        store
+            .conn
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+            .map_err(fail(path, "cannot write the new database"))?;
+        drop(store);
+        std::fs::File::open(&new)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| {
+                StoreError::other(format!(
+                    "{}: cannot write the new database: {e}",
+                    path.display()
+                ))
+            })?;
+        // a link does not replace what another process may have made at `path`
+        match std::fs::hard_link(&new, path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+            // no links on this file system: the rename may replace a store made meanwhile
+            // by another process, which is as new and empty as this one
+            Err(_) => std::fs::rename(&new, path).map_err(|e| {
+                StoreError::other(format!(
+                    "{}: cannot create the database: {e}",
+                    path.display()
+                ))
+            }),
+        }
+    })();
+    cleanup(&new);
+    made
+}
+
+/// A path as the file part of an SQLite URI: `%`, `?` and `#` escaped.
+fn uri_path(path: &Path) -> String {
+    let mut out = String::new();
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' | '?' | '#' => out.push_str(&format!("%{:02X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+impl SqliteStore {
+    /// Opens the store at `path` to write, creating it (schema and all, before it takes
+    /// the name) if there is none. An existing store is checked (`PRAGMA quick_check`) and
+    /// migrated to the current schema.
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        refuse_empty(path)?;
+        if !path.exists() {
+            create(path)?;
+        }
+        let conn = Connection::open(path).map_err(fail(path, "cannot open the database"))?;
+        let mut store = SqliteStore::with(conn, path, false);
+        store.configure()?;
+        store.quick_check()?;
         store.migrate()?;
         Ok(store)
     }
 
-    /// Opens an existing store for reading only (many may read while one writes). The
-    /// schema must be the current one: open it with [`SqliteStore::open`] once to migrate.
-    pub fn open_read_only(path: &Path) -> Result<SqliteStore> {
-        use rusqlite::OpenFlags;
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags)
-            .map_err(fail(path, "cannot open the database"))?;
+    fn with(conn: Connection, path: &Path, immutable: bool) -> SqliteStore {
+        // every statement of a batch stays prepared (the default cache holds 16)
         conn.set_prepared_statement_cache_capacity(64);
-        let store = SqliteStore {
+        SqliteStore {
             conn,
             path: path.to_path_buf(),
+            immutable,
+        }
+    }
+
+    /// How long [`Store::begin_write`] waits for another writer (default [`WRITE_WAIT`]).
+    pub fn set_write_wait(&self, wait: Duration) -> Result<()> {
+        self.conn
+            .busy_timeout(wait)
+            .map_err(fail(&self.path, "cannot set the busy timeout"))
+    }
+
+    /// Opens an existing store for reading only (many may read while one writes). The
+    /// schema must be the current one (see [`SqliteStore::open_for_reading`]). A store whose
+    /// folder or file cannot be written (read-only media) is read as it is on disk.
+    pub fn open_read_only(path: &Path) -> Result<SqliteStore> {
+        refuse_empty(path)?;
+        let shared = if read_only_place(path) {
+            None
+        } else {
+            match SqliteStore::read_only(path, false) {
+                // a WAL store needs its shared-memory file, which a folder on read-only
+                // media cannot hold
+                Err(e) if e.kind == ErrorKind::ReadOnly => None,
+                other => Some(other),
+            }
         };
+        shared.unwrap_or_else(|| SqliteStore::read_only(path, true))
+    }
+
+    fn read_only(path: &Path, immutable: bool) -> Result<SqliteStore> {
+        use rusqlite::OpenFlags;
+        let mut flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = if immutable {
+            flags |= OpenFlags::SQLITE_OPEN_URI;
+            let uri = format!("file:{}?immutable=1", uri_path(path));
+            Connection::open_with_flags(uri, flags)
+        } else {
+            Connection::open_with_flags(path, flags)
+        }
+        .map_err(fail(path, "cannot open the database"))?;
+        let store = SqliteStore::with(conn, path, immutable);
         store
             .conn
             .execute_batch("PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;")
             .map_err(fail(path, "not a rasid database (or not SQLite)"))?;
-        store
-            .conn
-            .busy_timeout(std::time::Duration::from_secs(10))
-            .map_err(fail(path, "cannot set the busy timeout"))?;
-        let version: i64 = store
-            .conn
+        store.set_write_wait(WRITE_WAIT)?;
+        let newest = MIGRATIONS.last().map_or(0, |m| m.0);
+        let version = store.schema_version()?;
+        if version != newest {
+            return Err(StoreError::other(format!(
+                "{}: schema version {version}, this rasid reads version {newest}: open it once with `rasid ingest` (which upgrades it) where it can be written",
+                path.display()
+            )));
+        }
+        Ok(store)
+    }
+
+    /// Opens an existing store to read it: read-only, after upgrading its schema if it is
+    /// older and can be written.
+    pub fn open_for_reading(path: &Path) -> Result<SqliteStore> {
+        refuse_empty(path)?;
+        if !path.exists() {
+            return Err(StoreError::other(format!(
+                "{}: no such store; create it with `rasid ingest --db {} INPUT...`",
+                path.display(),
+                path.display()
+            )));
+        }
+        let newest = MIGRATIONS.last().map_or(0, |m| m.0);
+        match SqliteStore::open_read_only(path) {
+            Err(e) if !read_only_place(path) => {
+                let old = SqliteStore::read_only(path, false)
+                    .err()
+                    .is_some_and(|e| e.message.contains("schema version"));
+                if !old {
+                    return Err(e);
+                }
+                drop(SqliteStore::open(path)?);
+                SqliteStore::open_read_only(path)
+            }
+            opened => opened.and_then(|s| {
+                (s.schema_version()? == newest).then_some(s).ok_or_else(|| {
+                    StoreError::other(format!("{}: cannot read this schema", path.display()))
+                })
+            }),
+        }
+    }
+
+    /// Whether the store was opened as it is on disk (its folder or file cannot be
+    /// written): commits still in its write-ahead log are not seen.
+    pub fn immutable(&self) -> bool {
+        self.immutable
+    }
+
+    fn schema_version(&self) -> Result<i64> {
+        self.conn
             .query_row(
                 "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
                 [],
                 |r| r.get(0),
             )
-            .map_err(fail(path, "not a rasid database (no schema version)"))?;
-        let newest = MIGRATIONS.last().map_or(0, |m| m.0);
-        if version != newest {
-            return Err(StoreError::other(format!(
-                "{}: schema version {version}, this rasid reads version {newest}",
-                path.display()
-            )));
+            .map_err(|e| match error_kind(&e) {
+                ErrorKind::ReadOnly | ErrorKind::Damaged | ErrorKind::Busy => {
+                    fail(&self.path, "cannot read the schema version")(e)
+                }
+                _ => StoreError::other(format!(
+                    "{}: not a rasid database (no schema version): {e}",
+                    self.path.display()
+                )),
+            })
+    }
+
+    /// SQLite's quick check of the file's structure: a damaged store is said to be, before
+    /// anything is written on top of it.
+    fn quick_check(&self) -> Result<()> {
+        let problems = self.integrity("quick_check")?;
+        if problems.is_empty() {
+            return Ok(());
         }
-        Ok(store)
+        Err(StoreError::damaged(format!(
+            "{}: the store is damaged ({}); nothing was written to it. `rasid check` tells more; restore it from a copy, or ingest the documents again into a new store",
+            self.path.display(),
+            problems.join("; ")
+        )))
+    }
+
+    /// A full check: SQLite's integrity check of the file, then every stored JSON value
+    /// parses and the tables agree (each mention's document and event exist; each event
+    /// has its summary, documents and mentions, and counts its sources right). The problems
+    /// found, at most [`CHECK_PROBLEMS`]; none when the store is sound.
+    pub fn check(&self) -> Result<Vec<String>> {
+        // a file too damaged to be read through says so at the first step that meets it
+        self.check_all().or_else(|e| match e.kind {
+            ErrorKind::Damaged => Ok(vec![e.message]),
+            _ => Err(e),
+        })
+    }
+
+    fn check_all(&self) -> Result<Vec<String>> {
+        let mut problems = self.integrity("integrity_check")?;
+        let json_columns = [
+            (
+                "event_summaries",
+                "summary",
+                "event_key",
+                "the summary of event",
+            ),
+            (
+                "event_docs",
+                "part",
+                "event_key",
+                "a document part of event",
+            ),
+            ("match_keys", "key", "event_key", "a match key of event"),
+            ("mentions", "body", "doc_key", "a mention of document"),
+        ];
+        for (table, column, owner, what) in json_columns {
+            let mut st = self
+                .conn
+                .prepare(&format!("SELECT {owner}, {column} FROM {table}"))
+                .map_err(fail(&self.path, "cannot check the store"))?;
+            let mut rows = st
+                .query([])
+                .map_err(fail(&self.path, "cannot check the store"))?;
+            while let Some(row) = rows
+                .next()
+                .map_err(fail(&self.path, "cannot check the store"))?
+            {
+                let key: i64 = row
+                    .get(0)
+                    .map_err(fail(&self.path, "cannot check the store"))?;
+                let text: String = match row.get(1) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        problems.push(format!("{what} with key {key}: not text: {e}"));
+                        continue;
+                    }
+                };
+                if let Err(e) = serde_json::from_str::<serde_json::Value>(&text) {
+                    problems.push(format!("{what} with key {key} does not parse: {e}"));
+                }
+                if problems.len() >= CHECK_PROBLEMS {
+                    return Ok(problems);
+                }
+            }
+        }
+        let counts = [
+            ("mentions of no stored document", "SELECT COUNT(*) FROM mentions WHERE doc_key NOT IN (SELECT key FROM documents)"),
+            ("mentions of no stored event", "SELECT COUNT(*) FROM mentions WHERE event_key NOT IN (SELECT key FROM events)"),
+            ("events without a summary", "SELECT COUNT(*) FROM events WHERE key NOT IN (SELECT event_key FROM event_summaries)"),
+            ("events without documents", "SELECT COUNT(*) FROM events WHERE key NOT IN (SELECT event_key FROM event_docs)"),
+            ("events without mentions", "SELECT COUNT(*) FROM events WHERE key NOT IN (SELECT event_key FROM mentions)"),
+            ("events whose count of sources is wrong", "SELECT COUNT(*) FROM events AS e WHERE n_sources != (SELECT COUNT(*) FROM event_docs WHERE event_key = e.key)"),
+            ("match keys of no stored event", "SELECT COUNT(*) FROM match_keys WHERE event_key NOT IN (SELECT key FROM events)"),
+        ];
+        for (what, sql) in counts {
+            let n: i64 = self
+                .conn
+                .query_row(sql, [], |r| r.get(0))
+                .map_err(fail(&self.path, "cannot check the store"))?;
+            if n > 0 {
+                problems.push(format!("{n} {what}"));
+            }
+        }
+        problems.truncate(CHECK_PROBLEMS);
+        Ok(problems)
+    }
+
+    /// The problems `PRAGMA quick_check` or `integrity_check` finds (at most 20).
+    fn integrity(&self, pragma: &str) -> Result<Vec<String>> {
+        let rows: Vec<String> = self
+            .conn
+            .prepare(&format!("PRAGMA {pragma}(20)"))
+            .and_then(|mut st| {
+                st.query_map([], |r| r.get::<_, String>(0))?
+                    .collect::<rusqlite::Result<Vec<String>>>()
+            })
+            .map_err(fail(&self.path, "cannot check the store"))?;
+        Ok(rows.into_iter().filter(|r| r != "ok").collect())
     }
 
     pub fn path(&self) -> &Path {
@@ -411,9 +699,7 @@ impl SqliteStore {
                 (128 << 20) / page.max(512)
             ))
             .map_err(fail(&self.path, "cannot set the checkpoint size"))?;
-        self.conn
-            .busy_timeout(std::time::Duration::from_secs(10))
-            .map_err(fail(&self.path, "cannot set the busy timeout"))
+        self.set_write_wait(WRITE_WAIT)
     }
 
     fn migrate(&mut self) -> Result<()> {
@@ -439,10 +725,23 @@ impl SqliteStore {
             )));
         }
         for (version, sql, backfill) in MIGRATIONS.iter().filter(|m| m.0 > current) {
-            let tx = self
-                .conn
-                .transaction()
-                .map_err(fail(&path, "cannot start a migration"))?;
+            // immediate: of two processes opening an old store at once, one migrates and
+            // the other, waiting, finds the version done
+            let tx = rusqlite::Transaction::new_unchecked(
+                &self.conn,
+                rusqlite::TransactionBehavior::Immediate,
+            )
+            .map_err(fail(&path, "cannot start a migration"))?;
+            let done: bool = tx
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?1)",
+                    [version],
+                    |r| r.get(0),
+                )
+                .map_err(fail(&path, "cannot read the schema version"))?;
+            if done {
+                continue;
+            }
             tx.execute_batch(sql)
                 .and_then(|()| backfill.map_or(Ok(()), |b| b(&tx)))
                 .map_err(fail(&path, &format!("migration {version} failed")))?;
@@ -1946,5 +2245,152 @@ mod tests {
         assert!(stats.by_actor.iter().any(|t| &t.key == name));
         let query = Query::parse("الاسد").unwrap();
         assert!(s.search_documents(&query, 10, 0).unwrap().total > 0);
+    }
+
+    #[test]
+    fn an_empty_file_is_no_store_and_a_new_store_is_made_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let empty = dir.path().join("empty.db");
+        std::fs::write(&empty, b"").unwrap();
+        for opened in [
+            SqliteStore::open(&empty).err(),
+            SqliteStore::open_for_reading(&empty).err(),
+            SqliteStore::open_read_only(&empty).err(),
+        ] {
+            let e = opened.expect("an empty file is refused");
+            assert_eq!(e.kind, ErrorKind::Damaged);
+            assert!(e.message.contains("empty (0 bytes)"), "{e}");
+        }
+        assert_eq!(std::fs::metadata(&empty).unwrap().len(), 0);
+        // a new store: one file with its schema, nothing left beside it
+        let new = dir.path().join("new.db");
+        drop(SqliteStore::open(&new).unwrap());
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["empty.db", "new.db"]);
+        let newest = MIGRATIONS.last().unwrap().0;
+        assert_eq!(
+            SqliteStore::open_read_only(&new)
+                .unwrap()
+                .schema_version()
+                .unwrap(),
+            newest
+        );
+    }
+
+    /// A store of the examples, closed, with the path of its file.
+    fn closed_store() -> (tempfile::TempDir, PathBuf) {
+        let (dir, mut s) = store();
+        run(&mut s, &examples(), 50);
+        let path = s.path().to_path_buf();
+        drop(s);
+        (dir, path)
+    }
+
+    #[test]
+    fn a_damaged_page_is_found_before_anything_is_written_on_it() {
+        let (_dir, path) = closed_store();
+        let mut bytes = std::fs::read(&path).unwrap();
+        let page = 32768;
+        assert!(bytes.len() > 4 * page);
+        // the third page, whatever it holds, becomes noise
+        for (i, b) in bytes[2 * page..3 * page].iter_mut().enumerate() {
+            *b = (i * 7 + 13) as u8;
+        }
+        std::fs::write(&path, &bytes).unwrap();
+        let e = SqliteStore::open(&path)
+            .err()
+            .expect("a damaged store is refused");
+        assert_eq!(e.kind, ErrorKind::Damaged, "{e}");
+        assert!(e.message.contains("damaged"), "{e}");
+        assert_eq!(std::fs::read(&path).unwrap(), bytes, "nothing written");
+        let reader = SqliteStore::open_read_only(&path).unwrap();
+        assert!(!reader.check().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_stored_value_that_does_not_parse_is_damage_and_said_so() {
+        let (_dir, path) = closed_store();
+        assert_eq!(
+            SqliteStore::open_read_only(&path).unwrap().check().unwrap(),
+            Vec::<String>::new()
+        );
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute(
+                "UPDATE event_summaries SET summary = '{\"event_type\": ' WHERE event_key = (SELECT MIN(event_key) FROM event_summaries)",
+                [],
+            )
+            .unwrap();
+        }
+        let s = SqliteStore::open_read_only(&path).unwrap();
+        let e = s
+            .events_json(&Filter::default(), &Page::default())
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Damaged);
+        assert!(e.message.contains("does not parse"), "{e}");
+        let problems = s.check().unwrap();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("the summary of event"), "{problems:?}");
+    }
+
+    #[test]
+    fn a_store_that_cannot_be_written_is_read_as_it_is_on_disk() {
+        use std::os::unix::fs::PermissionsExt;
+        let (dir, path) = closed_store();
+        let expected = SqliteStore::open_read_only(&path)
+            .unwrap()
+            .events_json(&Filter::default(), &Page::default())
+            .unwrap();
+        let mode = |p: &Path, m: u32| {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap()
+        };
+        mode(&path, 0o444);
+        mode(dir.path(), 0o555);
+        let read = SqliteStore::open_for_reading(&path).map(|s| {
+            let events = s.events_json(&Filter::default(), &Page::default());
+            (s.immutable(), events)
+        });
+        mode(dir.path(), 0o755);
+        mode(&path, 0o644);
+        let (immutable, events) = read.unwrap();
+        assert!(immutable);
+        assert_eq!(events.unwrap(), expected);
+    }
+
+    #[test]
+    fn a_store_on_a_read_only_mount_is_read_as_it_is_on_disk() {
+        let (dir, path) = closed_store();
+        let expected = SqliteStore::open_read_only(&path)
+            .unwrap()
+            .events_json(&Filter::default(), &Page::default())
+            .unwrap();
+        let mount = dir.path().join("ro");
+        std::fs::create_dir(&mount).unwrap();
+        let run = |args: &[&str]| {
+            std::process::Command::new(args[0])
+                .args(&args[1..])
+                .stderr(std::process::Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        };
+        let (from, to) = (dir.path().to_str().unwrap(), mount.to_str().unwrap());
+        if !(run(&["mount", "--bind", from, to]) && run(&["mount", "-o", "remount,ro,bind", to])) {
+            let _ = run(&["umount", to]);
+            eprintln!("skipped: no read-only bind mount here (needs root and mount)");
+            return;
+        }
+        let read = SqliteStore::open_for_reading(&mount.join(path.file_name().unwrap())).map(|s| {
+            let events = s.events_json(&Filter::default(), &Page::default());
+            (s.immutable(), events)
+        });
+        assert!(run(&["umount", to]));
+        // SQLite reads a cleanly closed store without its shared memory file; one it
+        // cannot read so is opened as it is on disk
+        let (_, events) = read.unwrap();
+        assert_eq!(events.unwrap(), expected);
     }
 }

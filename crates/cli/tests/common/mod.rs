@@ -53,3 +53,31 @@ pub fn told(events: &[Value]) -> Vec<String> {
     s.sort();
     s
 }
+
+/// Events with ids replaced by their evidence (and the ids they respond to likewise),
+/// sorted: events that differ only in ids compare equal.
+pub fn without_ids(events: &[Value]) -> Vec<Value> {
+    let name = |e: &Value| e["evidence"].to_string();
+    let names: std::collections::HashMap<String, String> = events
+        .iter()
+        .map(|e| (e["id"].as_str().unwrap().to_string(), name(e)))
+        .collect();
+    let mut renamed: Vec<Value> = events
+        .iter()
+        .map(|e| {
+            let mut r = e.clone();
+            r["id"] = Value::String(name(e));
+            let mut targets: Vec<String> = e["responds_to"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| names[t.as_str().unwrap()].clone())
+                .collect();
+            targets.sort();
+            r["responds_to"] = targets.into();
+            r
+        })
+        .collect();
+    renamed.sort_by_key(|e| e["id"].as_str().unwrap().to_string());
+    renamed
+}
