@@ -296,7 +296,7 @@ fn bad_options_and_missing_stores_fail_with_a_message() {
     let db = dir.join("rasid.db");
     let missing = dir.join("missing.db");
     ingest_json(&db, &[path(&examples())]);
-    let cases: [(Vec<&str>, &str); 5] = [
+    let cases: [(Vec<&str>, &str); 7] = [
         (
             vec![
                 "export",
@@ -328,6 +328,15 @@ fn bad_options_and_missing_stores_fail_with_a_message() {
         (
             vec!["changes", "--db", path(&db), "--since", "last week"],
             "--since",
+        ),
+        // an Arabic-Indic digit across the day's end once panicked (issue 14)
+        (
+            vec!["changes", "--db", path(&db), "--since", "2024-01-0\u{661}"],
+            "--since: not a time",
+        ),
+        (
+            vec!["events", "--db", path(&db), "--country", "سو"],
+            "--country: expected an ISO 3166",
         ),
         (
             vec!["export", "--db", path(&missing), "--format", "jsonl"],

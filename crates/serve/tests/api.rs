@@ -434,6 +434,15 @@ async fn bad_requests_get_a_4xx_that_says_what_is_wrong_and_change_nothing() {
         ("/api/events?min_sources=0", "min_sources"),
         ("/api/stats?to=2024-1-1", "to"),
         ("/api/changes?since=last%20week", "since"),
+        // an Arabic-Indic digit across the day's end once dropped the connection (issue 14)
+        ("/api/changes?since=2024-01-0%D9%A1", "since: not a time"),
+        (
+            "/api/changes?since=%D9%A2%D9%A0%D9%A2%D9%A4",
+            "since: not a time",
+        ),
+        ("/api/events?from=2024-01-0%D9%A1", "from"),
+        ("/api/events?country=%D8%B3%D9%88", "country"),
+        ("/api/events?limit=%D9%A1", "limit"),
         ("/api/search?q=xyz&offset=a", "offset"),
         ("/api/nothing", "no such endpoint"),
     ];
