@@ -4,14 +4,17 @@
 //!
 //! Read-only unless a token is configured; every query value is checked and bound as a
 //! SQL parameter; every response carries a Content-Security-Policy that keeps the page to
-//! its own origin; CORS headers only for a configured origin.
+//! its own origin; CORS headers only for a configured origin. Slow and idle clients are
+//! disconnected and connections capped (see [`ConnectionLimits`]).
 
 mod api;
 mod assets;
+mod connections;
 mod error;
 mod params;
 mod state;
 
+pub use connections::{ConnectionLimits, REFUSAL_REPORT_EVERY};
 pub use state::{App, Config, MIN_TOKEN_LEN};
 
 use axum::extract::{Request, State};
@@ -108,13 +111,22 @@ async fn headers(State(app): State<Arc<App>>, request: Request, next: Next) -> R
     response
 }
 
-/// Serves until `shutdown` completes, then finishes the requests under way.
+/// Serves until `shutdown` completes, then finishes the requests under way, within the
+/// default [`ConnectionLimits`].
 pub async fn serve(
     listener: TcpListener,
     app: Arc<App>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(app))
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve_with_limits(listener, app, ConnectionLimits::default(), shutdown).await
+}
+
+/// [`serve`] within these limits.
+pub async fn serve_with_limits(
+    listener: TcpListener,
+    app: Arc<App>,
+    limits: ConnectionLimits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    connections::serve(listener, router(app), limits, shutdown).await
 }
