@@ -346,7 +346,8 @@ fn fit(s: &str, width: usize) -> String {
 
 pub fn events_command(db: &Path, filters: &FilterArgs, limit: usize) -> ExitCode {
     // one more than shown tells whether there are more, without reading them all
-    let (store, filter, events) = match filtered_events(db, filters, Some(limit as u64 + 1)) {
+    let more = (limit as u64).saturating_add(1);
+    let (store, filter, events) = match filtered_events(db, filters, Some(more)) {
         Ok(x) => x,
         Err(code) => return code,
     };

@@ -288,6 +288,20 @@ fn exports_hold_one_row_or_feature_per_event_and_filters_select() {
         text.contains(&format!("3 of {} events", events.len())),
         "{text}"
     );
+    // the largest limit there is: all of them (one more than it once overflowed)
+    let table = rasid(&[
+        "events",
+        "--db",
+        path(&db),
+        "--limit",
+        &u64::MAX.to_string(),
+    ]);
+    assert!(table.status.success(), "{}", stderr(&table));
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        text.ends_with(&format!("\n{} events\n", events.len())),
+        "{text}"
+    );
 }
 
 #[test]
