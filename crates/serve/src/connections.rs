@@ -50,7 +50,7 @@ impl Default for ConnectionLimits {
 }
 
 /// At most one line per this long about refused connections.
-pub const REFUSAL_REPORT_EVERY: Duration = Duration::from_secs(10);
+const REFUSAL_REPORT_EVERY: Duration = Duration::from_secs(10);
 
 /// How long to wait before accepting again after an accept failed (out of descriptors,
 /// most likely): the failure repeats at once otherwise, spinning a core.

@@ -14,7 +14,7 @@ mod error;
 mod params;
 mod state;
 
-pub use connections::{ConnectionLimits, REFUSAL_REPORT_EVERY};
+pub use connections::ConnectionLimits;
 pub use state::{App, Config, MIN_TOKEN_LEN};
 
 use axum::extract::{Request, State};
