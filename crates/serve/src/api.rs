@@ -487,7 +487,7 @@ pub async fn post_documents(
 /// A posted body checked whole before anything is stored: its documents, each still the
 /// JSON text it is in the body, and the ones that are not Arabic, as skipped. Each document
 /// is parsed alone, so that memory holds the body and one document.
-fn checked_body(body: &[u8]) -> Result<(Vec<&RawValue>, Vec<Value>), ApiError> {
+pub(crate) fn checked_body(body: &[u8]) -> Result<(Vec<&RawValue>, Vec<Value>), ApiError> {
     let elements = posted_elements(body)?;
     let mut ids = Vec::with_capacity(elements.len());
     let mut skipped = Vec::new();

@@ -33,6 +33,18 @@ pub const OPENAPI: &str = include_str!("../openapi.json");
 /// Largest body `POST /api/documents` reads.
 pub(crate) const MAX_BODY: usize = 64 * 1024 * 1024;
 
+/// Entry points for the fuzz targets of `fuzz/`: not an API.
+#[doc(hidden)]
+pub mod fuzzing {
+    /// Checks a body as `POST /api/documents` does before storing anything: the number of
+    /// documents and of those skipped as not Arabic, or the message of the 400.
+    pub fn check_posted_body(body: &[u8]) -> Result<(usize, usize), String> {
+        crate::api::checked_body(body)
+            .map(|(documents, skipped)| (documents.len(), skipped.len()))
+            .map_err(|e| e.message)
+    }
+}
+
 /// Every route of the server.
 pub fn router(app: Arc<App>) -> Router {
     let api = Router::new()
