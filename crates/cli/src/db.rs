@@ -68,10 +68,19 @@ impl FilterArgs {
             if let Some(v) = value {
                 filter
                     .set(name, v)
-                    .map_err(|e| format!("--{}", e.0.replace('_', "-")))?;
+                    .map_err(|e| option_message(name, &e.0))?;
             }
         }
         Ok(filter)
+    }
+}
+
+/// A filter's message in the words of the command line: `--sub-event-type: …` for
+/// `sub_event_type: …`; the value quoted in it is left as given.
+fn option_message(name: &str, message: &str) -> String {
+    match message.strip_prefix(name) {
+        Some(rest) => format!("--{}{rest}", name.replace('_', "-")),
+        None => format!("--{message}"),
     }
 }
 
@@ -402,7 +411,8 @@ fn fit(s: &str, width: usize) -> String {
 
 pub fn events_command(db: &Path, filters: &FilterArgs, limit: usize) -> ExitCode {
     // one more than shown tells whether there are more, without reading them all
-    let (store, filter, events) = match filtered_events(db, filters, Some(limit as u64 + 1)) {
+    let more = (limit as u64).saturating_add(1);
+    let (store, filter, events) = match filtered_events(db, filters, Some(more)) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -505,4 +515,38 @@ pub fn changes_command(db: &Path, since: &str) -> ExitCode {
     }
     eprintln!("rasid: {} changes since {since}", changes.len());
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filter_messages_name_the_option_and_quote_the_value_as_given() {
+        let args = FilterArgs {
+            sub_event_type: Some(" ".into()),
+            ..FilterArgs::default()
+        };
+        assert_eq!(
+            args.filter().unwrap_err(),
+            "--sub-event-type: expected a non-empty value, got \" \""
+        );
+        let args = FilterArgs {
+            min_sources: Some("one_or_more".into()),
+            ..FilterArgs::default()
+        };
+        assert_eq!(
+            args.filter().unwrap_err(),
+            "--min-sources: expected a whole number of at least 1, got \"one_or_more\""
+        );
+        let args = FilterArgs {
+            from: Some("2024-02-10".into()),
+            to: Some("2024-02-01".into()),
+            ..FilterArgs::default()
+        };
+        assert_eq!(
+            args.filter().unwrap_err(),
+            "--from (2024-02-10) is after to (2024-02-01)"
+        );
+    }
 }

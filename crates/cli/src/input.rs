@@ -18,8 +18,9 @@
 //!
 //! Bad input never panics and never stops the other documents: each problem becomes an
 //! [`InputError`] naming the file (and line), and reading goes on with the next document.
-//! JSON Lines files are read line by line with a bounded buffer, so a multi-gigabyte file is
-//! never held in memory at once and an oversized line is skipped without being stored.
+//! JSON Lines files are read line by line with a bounded buffer ([`rasid_sources::jsonl`]), so
+//! a multi-gigabyte file is never held in memory at once and an oversized line is skipped
+//! without being stored.
 
 use std::collections::HashMap;
 use std::ffi::OsString;
@@ -29,9 +30,9 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use rasid_extraction::Document;
+use rasid_sources::jsonl::{megabytes, not_utf8, parse_record, read_line_capped, too_large};
 use rasid_sources::{Extracted, SourceKind};
 use rasid_text::Day;
-use serde_json::Value;
 
 pub use rasid_sources::SkipReason;
 
@@ -554,15 +555,7 @@ impl Reader {
                 continue;
             }
             records += 1;
-            let line = match std::str::from_utf8(&buf) {
-                Ok(line) => line,
-                Err(e) => {
-                    let message = not_utf8(&buf, e.valid_up_to());
-                    problems.report(&mut self.errors, at(), message);
-                    continue;
-                }
-            };
-            let (doc, notes) = match parse_record(line, self.limits.text) {
+            let (doc, notes) = match parse_record(&buf, self.limits.text) {
                 Ok(parsed) => parsed,
                 Err(message) => {
                     problems.report(&mut self.errors, at(), message);
@@ -612,65 +605,6 @@ impl Reader {
     }
 }
 
-/// Reads one line into `buf` without its line end, keeping at most `cap` bytes: a longer line
-/// is consumed to its end but not stored (`buf` is left empty). Returns the line's full length
-/// in bytes, or `None` at the end of the input.
-fn read_line_capped<R: BufRead>(
-    reader: &mut R,
-    buf: &mut Vec<u8>,
-    cap: usize,
-) -> io::Result<Option<usize>> {
-    buf.clear();
-    let mut total = 0usize;
-    let mut started = false;
-    loop {
-        let available = match reader.fill_buf() {
-            Ok(available) => available,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if available.is_empty() {
-            break;
-        }
-        started = true;
-        let newline = available.iter().position(|&b| b == b'\n');
-        let chunk = &available[..newline.unwrap_or(available.len())];
-        total = total.saturating_add(chunk.len());
-        if total <= cap {
-            buf.extend_from_slice(chunk);
-        } else {
-            buf.clear();
-        }
-        let used = chunk.len() + usize::from(newline.is_some());
-        reader.consume(used);
-        if newline.is_some() {
-            break;
-        }
-    }
-    if !started {
-        return Ok(None);
-    }
-    if buf.last() == Some(&b'\r') {
-        buf.pop();
-        if total <= cap {
-            total -= 1;
-        }
-    }
-    Ok(Some(total))
-}
-
-/// Parses one JSON Lines record (see [`rasid_sources::document_from_json`]), with the text
-/// held to `text_limit` bytes.
-fn parse_record(line: &str, text_limit: usize) -> Result<(Document, Vec<String>), String> {
-    let value: Value =
-        serde_json::from_str(line).map_err(|e| format!("not a valid JSON line: {e}"))?;
-    let (doc, notes) = rasid_sources::document_from_json(value)?;
-    if doc.text.len() > text_limit {
-        return Err(too_large(doc.text.len() as u64, text_limit));
-    }
-    Ok((doc, notes))
-}
-
 /// Whether a file found in a folder is read: JSON Lines and text files, and files without an
 /// extension (a file named on the command line is always read).
 fn is_document_name(path: &Path) -> bool {
@@ -692,59 +626,12 @@ fn file_too_large(kind: SourceKind, size: u64, limit: usize) -> String {
     )
 }
 
-fn megabytes(bytes: u64) -> String {
-    let mb = bytes as f64 / (1u64 << 20) as f64;
-    if mb >= 10.0 || mb.fract() == 0.0 {
-        format!("{mb:.0}")
-    } else {
-        format!("{mb:.1}")
-    }
-}
-
-fn too_large(size: u64, limit: usize) -> String {
-    format!(
-        "document too large ({} MB > {} MB)",
-        megabytes(size),
-        megabytes(limit as u64)
-    )
-}
-
 fn describe_io(e: &io::Error) -> String {
     match e.kind() {
         io::ErrorKind::NotFound => "no such file or folder".into(),
         io::ErrorKind::PermissionDenied => "permission denied".into(),
         _ => format!("cannot read: {e}"),
     }
-}
-
-/// Why bytes are not UTF-8, with a hint when they read as Arabic in windows-1256.
-fn not_utf8(bytes: &[u8], valid_up_to: usize) -> String {
-    let mut message = match bytes.get(valid_up_to) {
-        Some(b) => format!("not UTF-8 (byte 0x{b:02X} at offset {valid_up_to})"),
-        None => "not UTF-8 (truncated character at the end)".to_string(),
-    };
-    if reads_as_windows_1256_arabic(bytes) {
-        message.push_str(
-            "; it reads as Arabic in windows-1256: convert it first, \
-             e.g. `iconv -f WINDOWS-1256 -t UTF-8`",
-        );
-    }
-    message
-}
-
-/// Whether the non-ASCII characters of `bytes`, decoded as windows-1256, are mostly Arabic.
-fn reads_as_windows_1256_arabic(bytes: &[u8]) -> bool {
-    let sample = &bytes[..bytes.len().min(64 << 10)];
-    let (decoded, _) = encoding_rs::WINDOWS_1256.decode_without_bom_handling(sample);
-    let (mut arabic, mut other) = (0usize, 0usize);
-    for c in decoded.chars().filter(|c| !c.is_ascii()) {
-        if ('\u{0600}'..='\u{06FF}').contains(&c) {
-            arabic += 1;
-        } else {
-            other += 1;
-        }
-    }
-    arabic >= 3 && arabic >= 4 * other
 }
 
 #[cfg(test)]
@@ -1036,21 +923,6 @@ mod tests {
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].input, format!("{}:1", path.display()));
         assert_eq!(errors[0].message, "document too large (50 MB > 8 MB)");
-    }
-
-    #[test]
-    fn capped_line_reader_reports_full_lengths() {
-        let input = b"abc\r\n\nlong line here\nlast";
-        let mut reader = BufReader::with_capacity(4, &input[..]);
-        let mut buf = Vec::new();
-        let mut got = Vec::new();
-        while let Some(len) = read_line_capped(&mut reader, &mut buf, 5).unwrap() {
-            got.push((len, String::from_utf8(buf.clone()).unwrap()));
-        }
-        let expected = [(3, "abc"), (0, ""), (14, ""), (4, "last")];
-        let expected: Vec<(usize, String)> =
-            expected.iter().map(|&(n, s)| (n, s.to_string())).collect();
-        assert_eq!(got, expected);
     }
 
     #[test]

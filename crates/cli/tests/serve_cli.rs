@@ -8,6 +8,7 @@ use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// A running server and the address it printed.
 struct Running {
@@ -17,10 +18,19 @@ struct Running {
 
 impl Running {
     fn start(args: &[&str]) -> Running {
+        Running::start_with(args, Stdio::null())
+    }
+
+    /// Started with its standard error kept, for [`Running::stop_with_log`].
+    fn start_logged(args: &[&str]) -> Running {
+        Running::start_with(args, Stdio::piped())
+    }
+
+    fn start_with(args: &[&str], stderr: Stdio) -> Running {
         let mut child = Command::new(env!("CARGO_BIN_EXE_rasid"))
             .args(args)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .expect("start rasid");
         let mut line = String::new();
@@ -67,6 +77,18 @@ impl Running {
         let pid = self.child.id().to_string();
         Command::new("kill").args(["-TERM", &pid]).status().unwrap();
         self.child.wait().unwrap()
+    }
+
+    /// [`Running::stop`], with what the server wrote on standard error.
+    fn stop_with_log(mut self) -> (std::process::ExitStatus, String) {
+        let mut log = String::new();
+        let stderr = self.child.stderr.take();
+        let status = self.stop();
+        stderr
+            .expect("started with start_logged")
+            .read_to_string(&mut log)
+            .unwrap();
+        (status, log)
     }
 }
 
@@ -170,4 +192,48 @@ fn serve_refuses_what_it_cannot_do_with_a_message() {
         "{}",
         stderr(&out)
     );
+}
+
+#[test]
+fn connections_over_the_cap_are_refused_with_one_line_in_the_log() {
+    let server = Running::start_logged(&["demo", "--addr", "127.0.0.1:0"]);
+    let cap = rasid_serve::ConnectionLimits::default().max_connections;
+    // idle connections, as a slowloris client holds them (closed by the server only after
+    // the header timeout, longer than this test)
+    let held: Vec<TcpStream> = (0..cap)
+        .map(|_| TcpStream::connect(&server.addr).unwrap())
+        .collect();
+    for _ in 0..20 {
+        let mut over = TcpStream::connect(&server.addr).unwrap();
+        over.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut reply = Vec::new();
+        // refused at once: the busy answer and a close (a timeout here is an error)
+        over.read_to_end(&mut reply).unwrap();
+        let reply = String::from_utf8_lossy(&reply);
+        assert!(reply.starts_with("HTTP/1.1 503"), "{reply}");
+    }
+    drop(held);
+    let start = Instant::now();
+    loop {
+        let mut stream = TcpStream::connect(&server.addr).unwrap();
+        write!(
+            stream,
+            "GET /api/stats HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut reply = Vec::new();
+        let _ = stream.read_to_end(&mut reply);
+        if reply.starts_with(b"HTTP/1.1 200") {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "never served again"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let (status, log) = server.stop_with_log();
+    assert!(status.success());
+    // twenty refusals, one line
+    assert_eq!(log.matches("connection(s) refused").count(), 1, "{log}");
 }

@@ -294,6 +294,20 @@ fn exports_hold_one_row_or_feature_per_event_and_filters_select() {
         text.contains(&format!("3 of {} events", events.len())),
         "{text}"
     );
+    // the largest limit there is: all of them (one more than it once overflowed)
+    let table = rasid(&[
+        "events",
+        "--db",
+        path(&db),
+        "--limit",
+        &u64::MAX.to_string(),
+    ]);
+    assert!(table.status.success(), "{}", stderr(&table));
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        text.ends_with(&format!("\n{} events\n", events.len())),
+        "{text}"
+    );
 }
 
 #[test]
@@ -302,7 +316,7 @@ fn bad_options_and_missing_stores_fail_with_a_message() {
     let db = dir.join("rasid.db");
     let missing = dir.join("missing.db");
     ingest_json(&db, &[path(&examples())]);
-    let cases: [(Vec<&str>, &str); 5] = [
+    let cases: [(Vec<&str>, &str); 7] = [
         (
             vec![
                 "export",
@@ -334,6 +348,15 @@ fn bad_options_and_missing_stores_fail_with_a_message() {
         (
             vec!["changes", "--db", path(&db), "--since", "last week"],
             "--since",
+        ),
+        // an Arabic-Indic digit across the day's end once panicked (issue 14)
+        (
+            vec!["changes", "--db", path(&db), "--since", "2024-01-0\u{661}"],
+            "--since: not a time",
+        ),
+        (
+            vec!["events", "--db", path(&db), "--country", "سو"],
+            "--country: expected an ISO 3166",
         ),
         (
             vec!["export", "--db", path(&missing), "--format", "jsonl"],

@@ -13,7 +13,9 @@ use rasid_store::{
     ingest, ChangeKind, DocumentMeta, IngestOptions, Page, Queries, Sort, SqliteStore, Store,
 };
 use rasid_text::search::Query;
+use serde::de::{Deserializer as _, IgnoredAny, SeqAccess, Visitor};
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -401,8 +403,10 @@ fn same_secret(a: &[u8], b: &[u8]) -> bool {
 
 /// One posted document: read as a JSON Lines record is, but strictly (a field the record
 /// reader would ignore, or an unknown field, is an error).
-fn posted_document(value: Value, at: usize) -> Result<Document, ApiError> {
+fn posted_document(raw: &RawValue, at: usize) -> Result<Document, ApiError> {
     let bad = |what: String| ApiError::bad_request(format!("document {at}: {what}"));
+    // one document's tree at a time, never the whole body's
+    let value: Value = serde_json::from_str(raw.get()).map_err(|e| bad(e.to_string()))?;
     if let Some(name) = value.as_object().and_then(|o| {
         o.keys()
             .find(|k| !rasid_sources::DOCUMENT_FIELDS.contains(&k.as_str()))
@@ -456,7 +460,15 @@ pub async fn post_documents(
     let summary = app
         .write(move |w| {
             // parsing and checking up to 64 MiB is blocking work too
-            let (arabic, skipped) = posted_documents(&body)?;
+            let (elements, skipped) = checked_body(&body)?;
+            // each document is read again as ingest takes it, a batch at a time: memory
+            // holds the body and a batch, not every document besides the body (all were
+            // checked above: none fails now)
+            let arabic = elements
+                .iter()
+                .enumerate()
+                .filter_map(|(at, raw)| posted_document(raw, at).ok())
+                .filter(|d| rasid_sources::is_arabic(&d.text));
             let summary = ingest(
                 &mut w.store,
                 &w.lexicons,
@@ -472,39 +484,80 @@ pub async fn post_documents(
     Ok(Json(summary).into_response())
 }
 
-/// The documents of a posted body, checked: the Arabic ones, and the others as skipped.
-fn posted_documents(body: &[u8]) -> Result<(Vec<Document>, Vec<Value>), ApiError> {
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|e| ApiError::bad_request(format!("the body is not valid JSON: {e}")))?;
-    let values = match value {
-        Value::Array(items) => items,
-        other => vec![other],
+/// A posted body checked whole before anything is stored: its documents, each still the
+/// JSON text it is in the body, and the ones that are not Arabic, as skipped. Each document
+/// is parsed alone, so that memory holds the body and one document.
+pub(crate) fn checked_body(body: &[u8]) -> Result<(Vec<&RawValue>, Vec<Value>), ApiError> {
+    let elements = posted_elements(body)?;
+    let mut ids = Vec::with_capacity(elements.len());
+    let mut skipped = Vec::new();
+    for (at, raw) in elements.iter().enumerate() {
+        let doc = posted_document(raw, at)?;
+        if !rasid_sources::is_arabic(&doc.text) {
+            skipped.push(json!({ "id": doc.id, "reason": "not_arabic" }));
+        }
+        ids.push(doc.id);
+    }
+    let mut seen = BTreeSet::new();
+    if let Some(id) = ids.iter().find(|id| !seen.insert(id.as_str())) {
+        return Err(ApiError::bad_request(format!(
+            "document id {id:?} is given more than once"
+        )));
+    }
+    Ok((elements, skipped))
+}
+
+/// The documents of a body as JSON text: the elements of an array, or the body itself.
+fn posted_elements(body: &[u8]) -> Result<Vec<&RawValue>, ApiError> {
+    let not_json =
+        |e: serde_json::Error| ApiError::bad_request(format!("the body is not valid JSON: {e}"));
+    // the syntax of the whole body first, without building anything: an error anywhere
+    // is reported as such, before any document's
+    serde_json::from_slice::<IgnoredAny>(body).map_err(not_json)?;
+    let (elements, count) = if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        serde_json::Deserializer::from_slice(body)
+            .deserialize_seq(Elements)
+            .map_err(not_json)?
+    } else {
+        let whole: &RawValue = serde_json::from_slice(body).map_err(not_json)?;
+        (vec![whole], 1)
     };
-    if values.is_empty() || values.len() > MAX_POSTED_DOCUMENTS {
+    if count == 0 || count > MAX_POSTED_DOCUMENTS {
         return Err(ApiError::bad_request(format!(
             "send 1 to {MAX_POSTED_DOCUMENTS} documents"
         )));
     }
-    let docs = values
-        .into_iter()
-        .enumerate()
-        .map(|(i, v)| posted_document(v, i))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut seen = BTreeSet::new();
-    if let Some(d) = docs.iter().find(|d| !seen.insert(d.id.as_str())) {
-        return Err(ApiError::bad_request(format!(
-            "document id {:?} is given more than once",
-            d.id
-        )));
+    Ok(elements)
+}
+
+/// Reads an array as its elements' JSON text, keeping at most [`MAX_POSTED_DOCUMENTS`] of
+/// them (the rest only counted, so that an array of millions of tiny values costs nothing).
+struct Elements;
+
+impl<'de> Visitor<'de> for Elements {
+    type Value = (Vec<&'de RawValue>, usize);
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of documents")
     }
-    let (arabic, other): (Vec<Document>, Vec<Document>) = docs
-        .into_iter()
-        .partition(|d| rasid_sources::is_arabic(&d.text));
-    let skipped = other
-        .iter()
-        .map(|d| json!({ "id": d.id, "reason": "not_arabic" }))
-        .collect();
-    Ok((arabic, skipped))
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut elements = Vec::new();
+        while elements.len() < MAX_POSTED_DOCUMENTS {
+            match seq.next_element::<&RawValue>()? {
+                Some(element) => elements.push(element),
+                None => {
+                    let count = elements.len();
+                    return Ok((elements, count));
+                }
+            }
+        }
+        let mut count = elements.len();
+        while seq.next_element::<IgnoredAny>()?.is_some() {
+            count += 1;
+        }
+        Ok((elements, count))
+    }
 }
 
 /// Anything else under `/api`.

@@ -4,14 +4,17 @@
 //!
 //! Read-only unless a token is configured; every query value is checked and bound as a
 //! SQL parameter; every response carries a Content-Security-Policy that keeps the page to
-//! its own origin; CORS headers only for a configured origin.
+//! its own origin; CORS headers only for a configured origin. Slow and idle clients are
+//! disconnected and connections capped (see [`ConnectionLimits`]).
 
 mod api;
 mod assets;
+mod connections;
 mod error;
 mod params;
 mod state;
 
+pub use connections::ConnectionLimits;
 pub use state::{App, Config, MIN_TOKEN_LEN};
 
 use axum::extract::{Request, State};
@@ -29,6 +32,18 @@ pub const OPENAPI: &str = include_str!("../openapi.json");
 
 /// Largest body `POST /api/documents` reads.
 pub(crate) const MAX_BODY: usize = 64 * 1024 * 1024;
+
+/// Entry points for the fuzz targets of `fuzz/`: not an API.
+#[doc(hidden)]
+pub mod fuzzing {
+    /// Checks a body as `POST /api/documents` does before storing anything: the number of
+    /// documents and of those skipped as not Arabic, or the message of the 400.
+    pub fn check_posted_body(body: &[u8]) -> Result<(usize, usize), String> {
+        crate::api::checked_body(body)
+            .map(|(documents, skipped)| (documents.len(), skipped.len()))
+            .map_err(|e| e.message)
+    }
+}
 
 /// Every route of the server.
 pub fn router(app: Arc<App>) -> Router {
@@ -108,13 +123,22 @@ async fn headers(State(app): State<Arc<App>>, request: Request, next: Next) -> R
     response
 }
 
-/// Serves until `shutdown` completes, then finishes the requests under way.
+/// Serves until `shutdown` completes, then finishes the requests under way, within the
+/// default [`ConnectionLimits`].
 pub async fn serve(
     listener: TcpListener,
     app: Arc<App>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(app))
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve_with_limits(listener, app, ConnectionLimits::default(), shutdown).await
+}
+
+/// [`serve`] within these limits.
+pub async fn serve_with_limits(
+    listener: TcpListener,
+    app: Arc<App>,
+    limits: ConnectionLimits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    connections::serve(listener, router(app), limits, shutdown).await
 }

@@ -120,9 +120,10 @@ impl App {
             let idle = app.readers.lock().map(|mut r| r.pop()).unwrap_or(None);
             let store = match idle {
                 Some(s) => s,
-                None => SqliteStore::open_read_only(&app.path)?,
+                None => SqliteStore::open_read_only(&app.path)
+                    .map_err(|e| app.logged(ApiError::from(e)))?,
             };
-            let result = query(&store);
+            let result = query(&store).map_err(|e| app.logged(e));
             if let Ok(mut readers) = app.readers.lock() {
                 readers.push(store);
             }
@@ -130,6 +131,12 @@ impl App {
         })
         .await
         .map_err(|e| ApiError::internal(format!("a query failed: {e}")))?
+    }
+
+    /// The error with the store error behind it (if any) logged, naming this store.
+    fn logged(&self, mut e: ApiError) -> ApiError {
+        e.log_store_error(&self.path);
+        e
     }
 
     /// Runs a write with the writer, off the async threads; `None` when read-only.
@@ -144,7 +151,7 @@ impl App {
             let writer = app.writer.as_ref().expect("checked above");
             // a panic while writing leaves no half batch (the transaction rolls back)
             let mut w = writer.lock().unwrap_or_else(|p| p.into_inner());
-            work(&mut w)
+            work(&mut w).map_err(|e| app.logged(e))
         })
         .await;
         Some(joined.unwrap_or_else(|e| Err(ApiError::internal(format!("a write failed: {e}")))))

@@ -434,6 +434,15 @@ async fn bad_requests_get_a_4xx_that_says_what_is_wrong_and_change_nothing() {
         ("/api/events?min_sources=0", "min_sources"),
         ("/api/stats?to=2024-1-1", "to"),
         ("/api/changes?since=last%20week", "since"),
+        // an Arabic-Indic digit across the day's end once dropped the connection (issue 14)
+        ("/api/changes?since=2024-01-0%D9%A1", "since: not a time"),
+        (
+            "/api/changes?since=%D9%A2%D9%A0%D9%A2%D9%A4",
+            "since: not a time",
+        ),
+        ("/api/events?from=2024-01-0%D9%A1", "from"),
+        ("/api/events?country=%D8%B3%D9%88", "country"),
+        ("/api/events?limit=%D9%A1", "limit"),
         ("/api/search?q=xyz&offset=a", "offset"),
         ("/api/nothing", "no such endpoint"),
     ];
@@ -558,6 +567,82 @@ async fn posted_documents_are_ingested_with_the_token_only() {
         get(&s, "/api/events").await.body["total"].as_u64().unwrap(),
         after
     );
+}
+
+/// A document of `bytes` bytes of English text (skipped as not Arabic, so not extracted).
+fn english_document(id: &str, bytes: usize) -> Value {
+    let sentence = "The weather stayed mild and clear over the coast all week. ";
+    let text: String = sentence.repeat(bytes / sentence.len() + 1)[..bytes].to_string();
+    json!({"id": id, "text": text})
+}
+
+#[tokio::test]
+async fn posted_bodies_are_read_a_document_at_a_time_within_the_limits() {
+    let s = server(Some(TOKEN), None);
+    let bearer = format!("Bearer {TOKEN}");
+    let before = SqliteStore::open(&s.db).unwrap().counts().unwrap();
+    let max_text = rasid_sources::Limits::default().max_text_bytes;
+    // near the 64 MiB limit: eight documents of almost the largest text each
+    let docs: Vec<Value> = (0..8)
+        .map(|i| english_document(&format!("en-{i}"), max_text - 100_000))
+        .collect();
+    let body = serde_json::to_vec(&docs).unwrap();
+    assert!(
+        body.len() > 62 << 20 && body.len() < 64 << 20,
+        "{}",
+        body.len()
+    );
+    let r = post(&s, Some(&bearer), body).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["skipped"].as_array().unwrap().len(), 8);
+    assert_eq!(r.body["summary"]["documents_read"], 0);
+    // over it, and a text over its own limit
+    let over = [docs.clone(), vec![english_document("en-8", 4 << 20)]].concat();
+    let r = post(&s, Some(&bearer), serde_json::to_vec(&over).unwrap()).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
+    let r = post(
+        &s,
+        Some(&bearer),
+        english_document("long", max_text + 1).to_string(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.body["error"], "document 0: \"text\" is longer than 8 MiB");
+    // malformed in the middle: the documents before it are not stored either, and the
+    // position given is the body's
+    let arabic = |id: &str| {
+        json!({"id": id, "text": "قصفت طائرات مسيرة موقعاً في دير الزور أمس، وقتل عنصران."})
+            .to_string()
+    };
+    let body = format!(
+        "[\n{},\n{},\n{{\"id\": \"c\", \"text\": }}\n]",
+        arabic("a"),
+        arabic("b")
+    );
+    let r = post(&s, Some(&bearer), body).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let message = r.body["error"].as_str().unwrap();
+    assert!(
+        message.starts_with("the body is not valid JSON: ") && message.contains("line 4"),
+        "{message}"
+    );
+    // a bad document after good ones names its place; too many documents are refused
+    let body = format!("[{}, {}, {{\"id\": \"c\"}}]", arabic("a"), arabic("b"));
+    let r = post(&s, Some(&bearer), body).await;
+    assert_eq!(r.body["error"], "document 2: record \"c\" has no \"text\"");
+    let r = post(
+        &s,
+        Some(&bearer),
+        format!("[{}]", vec!["1"; 1001].join(",")),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.body["error"].as_str().unwrap().contains("1 to 1000"),
+        "{}",
+        r.body
+    );
+    assert_eq!(SqliteStore::open(&s.db).unwrap().counts().unwrap(), before);
 }
 
 #[tokio::test]

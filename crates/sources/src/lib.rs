@@ -39,6 +39,7 @@ pub mod date;
 pub mod encoding;
 pub mod feed;
 pub mod html;
+pub mod jsonl;
 pub mod record;
 pub mod warc;
 

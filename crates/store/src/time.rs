@@ -33,7 +33,13 @@ pub fn parse_since(s: &str) -> Result<String, String> {
         format!("not a time: {s:?} (expected YYYY-MM-DD or RFC 3339 such as 2026-11-21T09:30:00Z)")
     };
     let s = s.trim();
-    let (date, rest) = s.split_at(s.len().min(10));
+    // the day is the first 10 bytes: where they end inside a character (any non-ASCII
+    // input), it is not a day
+    let cut = s.len().min(10);
+    if !s.is_char_boundary(cut) {
+        return Err(bad());
+    }
+    let (date, rest) = s.split_at(cut);
     let day = Day::parse_iso(date).ok_or_else(bad)?;
     let mut micros = day.days_since_epoch() * 86_400_000_000;
     if rest.is_empty() {
@@ -46,7 +52,7 @@ pub fn parse_since(s: &str) -> Result<String, String> {
     let clock = rest.get(..8).ok_or_else(bad)?;
     let fields: Vec<i64> = clock
         .split(':')
-        .map(|f| if f.len() == 2 { f.parse().ok() } else { None })
+        .map(|f| two_digits(f.as_bytes()))
         .collect::<Option<_>>()
         .ok_or_else(bad)?;
     let [h, m, sec] = fields[..] else {
@@ -75,8 +81,8 @@ pub fn parse_since(s: &str) -> Result<String, String> {
                 _ => return Err(bad()),
             };
             let (oh, om) = rest[1..].split_once(':').ok_or_else(bad)?;
-            let oh: i64 = oh.parse().map_err(|_| bad())?;
-            let om: i64 = om.parse().map_err(|_| bad())?;
+            let oh = two_digits(oh.as_bytes()).ok_or_else(bad)?;
+            let om = two_digits(om.as_bytes()).ok_or_else(bad)?;
             if oh > 23 || om > 59 {
                 return Err(bad());
             }
@@ -84,6 +90,14 @@ pub fn parse_since(s: &str) -> Result<String, String> {
         }
     };
     Ok(format_micros(micros - offset_minutes * 60_000_000))
+}
+
+/// The value of exactly two ASCII digits (`str::parse` would also take `+1`).
+fn two_digits(field: &[u8]) -> Option<i64> {
+    match field {
+        [a @ b'0'..=b'9', b @ b'0'..=b'9'] => Some(i64::from(a - b'0') * 10 + i64::from(b - b'0')),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -128,8 +142,40 @@ mod tests {
             "2026-13-01",
             "2026-11-21T25:00:00Z",
             "2026-11-21T09:30",
+            "2026-11-21T+9:30:00Z",
+            "2026-11-21T09:30:00+3:00",
+            "2026-11-21T09:30:00+03:+0",
         ] {
             assert!(parse_since(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn since_refuses_any_unicode_without_panicking() {
+        // the crash input of issue 14: an Arabic-Indic digit across byte 10
+        let e = parse_since("2024-01-0\u{661}").unwrap_err();
+        assert!(e.starts_with("not a time: \"2024-01-0\u{661}\""), "{e}");
+        for bad in [
+            "٢٠٢٤-٠١-٠١",
+            "2024-01-01T٠٩:30:00Z",
+            "2024-01-01T09:30:0٠Z",
+            "2024-01-01T09:30:00.٥Z",
+            "2024-01-01T09:30:00+٠٣:00",
+            "2024-01-01T09:30:00Zé",
+            "é",
+            "2024-01-01\u{301}",
+        ] {
+            assert!(
+                parse_since(bad).unwrap_err().starts_with("not a time"),
+                "{bad}"
+            );
+        }
+        // every cut of a time followed by a multi-byte character is refused or read
+        let text = "2026-11-21T09:30:00.25+03:00ب";
+        for (at, _) in text.char_indices() {
+            let mut s = text[..at].to_string();
+            s.push('ب');
+            let _ = parse_since(&s);
         }
     }
 }
