@@ -3,9 +3,9 @@
 
 mod common;
 
-use common::{rasid, stderr, temp_dir};
+use common::{rasid, served_address, stderr, temp_dir};
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -33,16 +33,7 @@ impl Running {
             .stderr(stderr)
             .spawn()
             .expect("start rasid");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .trim()
-            .strip_prefix("rasid: serving http://")
-            .and_then(|a| a.strip_suffix('/'))
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_string();
+        let addr = served_address(&mut child);
         Running { child, addr }
     }
 

@@ -3,9 +3,9 @@
 
 mod common;
 
-use common::{rasid, stderr, temp_dir, without_ids};
+use common::{rasid, served_address, stderr, temp_dir, without_ids};
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -59,23 +59,14 @@ struct Server {
 }
 
 impl Server {
-    /// `rasid serve` over `db` with a token, or the command given (which runs it).
+    /// Starts the command given (`rasid serve`, or a command running it).
     fn start(command: &mut Command) -> Server {
         let mut child = command
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .trim()
-            .strip_prefix("rasid: serving http://")
-            .and_then(|a| a.strip_suffix('/'))
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_string();
+        let addr = served_address(&mut child);
         Server { child, addr }
     }
 

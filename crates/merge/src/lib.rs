@@ -67,9 +67,10 @@ pub struct Member<'m> {
     pub key: &'m MatchKey,
 }
 
-/// The acts of mentions of several documents: for each member, the number of its act,
-/// acts numbered in order of their first member (by document id, then position).
-pub fn acts(members: &[Member]) -> Vec<usize> {
+/// Joins, over nodes `0..members.len()`, the members of one act within a document and
+/// the groups of compatible keys across documents; returns the union-find and the groups
+/// of keys (for a store to join stored events to).
+pub fn link_members<'m>(members: &[Member<'m>]) -> (UnionFind, Vec<KeyGroup<'m>>) {
     let mut uf = UnionFind::new(members.len());
     let mut first_of_cluster: HashMap<(&str, u32), usize> = HashMap::new();
     for (i, m) in members.iter().enumerate() {
@@ -78,6 +79,13 @@ pub fn acts(members: &[Member]) -> Vec<usize> {
     }
     let mut groups = group_keys(&mut uf, members.iter().enumerate().map(|(i, m)| (i, m.key)));
     link_groups(&mut uf, &mut groups);
+    (uf, groups)
+}
+
+/// The acts of mentions of several documents: for each member, the number of its act,
+/// acts numbered in order of their first member (by document id, then position).
+pub fn acts(members: &[Member]) -> Vec<usize> {
+    let (mut uf, _) = link_members(members);
     let mut order: Vec<usize> = (0..members.len()).collect();
     order.sort_by_key(|&i| (members[i].doc, members[i].index));
     let mut number: HashMap<usize, usize> = HashMap::new();

@@ -27,8 +27,7 @@ use rasid_extraction::{Analysis, Document};
 use rasid_lexicons::Lexicons;
 use rasid_merge::key::compatible_across_documents;
 use rasid_merge::{
-    acts, document_clusters, event_id, group_keys, link_groups, DocPart, MatchKey, Member,
-    UnionFind, SAME_PLACE_LAT,
+    acts, document_clusters, event_id, link_members, DocPart, MatchKey, Member, SAME_PLACE_LAT,
 };
 use rasid_resolution::{resolve, ResolvedMention};
 use rasid_text::Day;
@@ -609,14 +608,7 @@ fn add_documents<S: Store>(store: &S, mut incoming: Vec<Incoming>) -> Result<Bat
             mention_of.push(m);
         }
     }
-    let mut uf = UnionFind::new(members.len());
-    let mut first_of_cluster: HashMap<(&str, u32), usize> = HashMap::new();
-    for (i, m) in members.iter().enumerate() {
-        let first = *first_of_cluster.entry((m.doc, m.cluster)).or_insert(i);
-        uf.union(first, i);
-    }
-    let mut groups = group_keys(&mut uf, members.iter().enumerate().map(|(i, m)| (i, m.key)));
-    link_groups(&mut uf, &mut groups);
+    let (mut uf, mut groups) = link_members(&members);
     // each distinct key asks the store once for the keys near it
     let mut stored_node: BTreeMap<String, usize> = BTreeMap::new();
     for g in &mut groups {

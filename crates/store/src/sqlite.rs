@@ -943,31 +943,32 @@ impl SqliteStore {
 
     /// The events that the mentions of the event stored under `key` answer.
     fn answered_by(&self, key: i64) -> Result<Vec<String>> {
-        self.conn
-            .prepare_cached(
-                "SELECT DISTINCT te.id FROM mentions AS s
-                   JOIN mention_links AS l ON l.doc_key = s.doc_key AND l.seq = s.seq
-                   JOIN mentions AS t ON t.doc_key = l.doc_key AND t.seq = l.target
-                   JOIN events AS te ON te.key = t.event_key
-                 WHERE s.event_key = ?1 AND t.event_key != ?1",
-            )
-            .and_then(|mut st| {
-                st.query_map([key], |r| r.get(0))?
-                    .collect::<rusqlite::Result<Vec<String>>>()
-            })
-            .map_err(fail(&self.path, "cannot read an event's links"))
+        self.linked(
+            key,
+            "SELECT DISTINCT te.id FROM mentions AS s
+               JOIN mention_links AS l ON l.doc_key = s.doc_key AND l.seq = s.seq
+               JOIN mentions AS t ON t.doc_key = l.doc_key AND t.seq = l.target
+               JOIN events AS te ON te.key = t.event_key
+             WHERE s.event_key = ?1 AND t.event_key != ?1",
+        )
     }
 
     /// The events whose mentions answer a mention of the event stored under `key`.
     fn answering(&self, key: i64) -> Result<Vec<String>> {
+        self.linked(
+            key,
+            "SELECT DISTINCT se.id FROM mentions AS t
+               JOIN mention_links AS l ON l.doc_key = t.doc_key AND l.target = t.seq
+               JOIN mentions AS s ON s.doc_key = l.doc_key AND s.seq = l.seq
+               JOIN events AS se ON se.key = s.event_key
+             WHERE t.event_key = ?1 AND s.event_key != ?1",
+        )
+    }
+
+    /// The ids a query of the links of the event stored under `key` (`?1`) gives.
+    fn linked(&self, key: i64, sql: &str) -> Result<Vec<String>> {
         self.conn
-            .prepare_cached(
-                "SELECT DISTINCT se.id FROM mentions AS t
-                   JOIN mention_links AS l ON l.doc_key = t.doc_key AND l.target = t.seq
-                   JOIN mentions AS s ON s.doc_key = l.doc_key AND s.seq = l.seq
-                   JOIN events AS se ON se.key = s.event_key
-                 WHERE t.event_key = ?1 AND s.event_key != ?1",
-            )
+            .prepare_cached(sql)
             .and_then(|mut st| {
                 st.query_map([key], |r| r.get(0))?
                     .collect::<rusqlite::Result<Vec<String>>>()

@@ -4,8 +4,9 @@
 
 use serde_json::Value;
 use std::fs;
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output};
 
 /// Runs `rasid ARGS…` to its end.
 pub fn rasid(args: &[&str]) -> Output {
@@ -80,4 +81,18 @@ pub fn without_ids(events: &[Value]) -> Vec<Value> {
         .collect();
     renamed.sort_by_key(|e| e["id"].as_str().unwrap().to_string());
     renamed
+}
+
+/// The address a server just started (`rasid serve`, `rasid demo`, with standard output
+/// piped) says it serves on: its first line, `rasid: serving http://ADDRESS/`.
+pub fn served_address(child: &mut Child) -> String {
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("standard output piped"))
+        .read_line(&mut line)
+        .unwrap();
+    line.trim()
+        .strip_prefix("rasid: serving http://")
+        .and_then(|a| a.strip_suffix('/'))
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_string()
 }
