@@ -1,7 +1,7 @@
 //! The commands over the event store: `ingest`, `export`, `events`, `changes`.
 
-use crate::{csv_out, geojson_out, input};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use crate::{csv_out, geojson_out, input, walk};
+use indicatif::{ProgressBar, ProgressStyle};
 use rasid_extraction::Document;
 use rasid_lexicons::Lexicons;
 use rasid_merge::Event;
@@ -191,35 +191,39 @@ pub fn ingest_command(args: IngestArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let read = input::read_all(&args.inputs, args.published);
-    for e in &read.problems {
-        eprintln!("{e}");
-    }
-    if !args.json {
-        eprint!("{}", read.notices());
-    }
-    let skipped: serde_json::Map<String, serde_json::Value> = read
-        .skipped_counts()
-        .iter()
-        // keys in snake case: not_arabic, empty, not_an_html_page, duplicate_url
-        .map(|(reason, n)| (reason.as_str().to_lowercase().replace(' ', "_"), json!(n)))
-        .collect();
-    let (docs, errors) = (read.documents, read.problems);
+    // the store first: inputs are read as the store takes them
     let mut store = match open(&args.db) {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let bar = progress_bar(docs.len() as u64);
+    let bar = progress_bar(&args.inputs);
+    let say = bar.clone();
+    let mut documents = input::Documents::new(&args.inputs, args.published)
+        .on_notice(move |line| say.suspend(|| eprintln!("{line}")));
+    let bytes_read = documents.bytes_read();
     let result = ingest(
         &mut store,
         &lex,
-        docs,
+        &mut documents,
         &IngestOptions {
             batch_size: args.batch,
         },
-        &mut |done| bar.set_position(done as u64),
+        &mut |done| match bar.length() {
+            Some(_) => {
+                bar.set_position(bytes_read.get());
+                bar.set_message(format!("{done} documents"));
+            }
+            None => bar.set_position(done as u64),
+        },
     );
     bar.finish_and_clear();
+    let report = documents.finish();
+    for e in &report.problems {
+        eprintln!("{e}");
+    }
+    if !args.json {
+        eprint!("{}", report.notices());
+    }
     let summary = match result {
         Ok(s) => s,
         Err(e) => {
@@ -231,11 +235,18 @@ pub fn ingest_command(args: IngestArgs) -> ExitCode {
         }
     };
     let counts = store.counts().ok();
+    let errors = &report.problems;
     if args.json {
+        let skipped: serde_json::Map<String, serde_json::Value> = report
+            .skipped_counts()
+            .iter()
+            // keys in snake case: not_arabic, empty, not_an_html_page, duplicate_url
+            .map(|(reason, n)| (reason.as_str().to_lowercase().replace(' ', "_"), json!(n)))
+            .collect();
         let report = json!({
             "db": args.db.display().to_string(),
             "input_problems": errors.iter().map(|e| json!({"input": e.input, "message": e.message})).collect::<Vec<_>>(),
-            "input_warnings": read.warnings.iter().map(|e| json!({"input": e.input, "message": e.message})).collect::<Vec<_>>(),
+            "input_warnings": report.warnings.iter().map(|e| json!({"input": e.input, "message": e.message})).collect::<Vec<_>>(),
             "skipped": skipped,
             "summary": summary,
             "store": counts,
@@ -259,17 +270,28 @@ pub fn ingest_command(args: IngestArgs) -> ExitCode {
     }
 }
 
-/// A bar with rate and time left on a terminal; nothing when standard error is not one.
-fn progress_bar(total: u64) -> ProgressBar {
+/// Progress on a terminal, nothing when standard error is not one: a bar of the inputs' bytes
+/// read, with rate and time left, when their total size is known (a walk of the folders,
+/// reading no file); else a count of the documents done (a stream's size is known only at its
+/// end).
+fn progress_bar(inputs: &[PathBuf]) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
-        return ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+        return ProgressBar::hidden();
     }
-    let bar = ProgressBar::new(total);
-    let style = ProgressStyle::with_template(
-        "{bar:40} {pos}/{len} documents  {per_sec}  elapsed {elapsed}  left {eta}",
-    )
-    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    let (bar, template) = match walk::total_size(inputs) {
+        Some(total) => (
+            ProgressBar::new(total),
+            "{wide_bar} {bytes}/{total_bytes}  {msg}  {bytes_per_sec}  left {eta}",
+        ),
+        None => (
+            ProgressBar::new_spinner(),
+            "{spinner} {pos} documents  {per_sec}  elapsed {elapsed}",
+        ),
+    };
+    let style =
+        ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);
+    bar.enable_steady_tick(std::time::Duration::from_millis(250));
     bar
 }
 

@@ -1,9 +1,9 @@
 //! Reading the documents named on the command line (see `shared/eval/EVENTS.md`): JSON Lines
 //! files of documents, plain-text files (one document each, its id the file name), HTML pages,
-//! RSS / Atom feeds and WARC archives (through `rasid-sources`), and folders of them, followed
-//! all the way down in name order. In folders, hidden entries are skipped and only `.txt`,
-//! `.text`, `.jsonl`, `.json`, `.ndjson`, `.html`, `.htm`, `.xhtml`, `.shtml`, `.xml`, `.rss`,
-//! `.atom`, `.warc`, `.warc.gz` and extension-less files are read.
+//! RSS / Atom feeds and WARC archives (through `rasid-sources`), and folders of them (walked
+//! as `walk` says: name order, hidden entries skipped, each real folder once). In folders only
+//! `.txt`, `.text`, `.jsonl`, `.json`, `.ndjson`, `.html`, `.htm`, `.xhtml`, `.shtml`, `.xml`,
+//! `.rss`, `.atom`, `.warc`, `.warc.gz` and extension-less regular files are read.
 //!
 //! The kind of a file comes from its extension; where the extension says nothing (none, or
 //! one not listed, or standard input) from its first bytes: `WARC/` or the gzip magic is an
@@ -14,25 +14,33 @@
 //! archive one per HTML response, with ids derived from their URLs (see `rasid-sources`).
 //! Items that give no document for a reason that is not an error — not Arabic, empty after
 //! extraction, a WARC response that is not an HTML page, a URL already read — are counted in
-//! [`Inputs::skipped`], not reported as problems.
+//! [`Report::skipped`], not reported as problems.
 //!
 //! Bad input never panics and never stops the other documents: each problem becomes an
 //! [`InputError`] naming the file (and line), and reading goes on with the next document.
-//! JSON Lines files are read line by line with a bounded buffer ([`rasid_sources::jsonl`]), so
-//! a multi-gigabyte file is never held in memory at once and an oversized line is skipped
-//! without being stored.
+//!
+//! [`Documents`] reads as its documents are asked for: JSON Lines line by line, with a bounded
+//! buffer (an oversized line is skipped without being stored), archives record by record,
+//! folders file by file; a text, a page or a feed is small and read whole. So whoever stores
+//! documents as they come holds its own batch, not the input. A stream — a FIFO, a device,
+//! standard input from a pipe — has no size to check beforehand and may never end: rasid says
+//! it reads one, and reads at most [`MAX_STREAM_BYTES`] of it, cutting it with a problem past
+//! that (a single text, page or feed keeps its own smaller limit).
 
-use std::collections::HashMap;
-use std::ffi::OsString;
+use std::cell::Cell;
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
-use std::fs::{self, File};
+use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use rasid_extraction::Document;
 use rasid_sources::jsonl::{megabytes, not_utf8, parse_record, read_line_capped, too_large};
-use rasid_sources::{Extracted, SourceKind};
+use rasid_sources::{Extracted, SourceKind, WarcDocuments};
 use rasid_text::Day;
+
+use crate::walk::{Found, Source, Walk};
 
 pub use rasid_sources::SkipReason;
 
@@ -41,10 +49,13 @@ const MAX_TEXT_BYTES: usize = 8 << 20;
 /// Largest JSON Lines line kept in memory: JSON escapes can make a line about three times
 /// longer than its text, and the other fields need a little room.
 const MAX_LINE_BYTES: usize = 3 * MAX_TEXT_BYTES + (1 << 20);
+/// The most read from a stream. Enough for any batch of documents piped in; a stream that
+/// never ends (`/dev/urandom`, a FIFO whose writer loops) stops there instead of running on.
+const MAX_STREAM_BYTES: u64 = 16 << 30;
 /// Problems reported for one file before the rest are only counted.
 const MAX_ERRORS_PER_FILE: usize = 100;
-/// How deep nested folders are followed (a guard against symbolic-link loops).
-const MAX_DEPTH: usize = 32;
+/// Warnings kept in all, so that a flood of notices cannot fill memory.
+const MAX_WARNINGS: usize = 10 * MAX_ERRORS_PER_FILE;
 /// How much of a file's start is checked for NUL bytes.
 const SNIFF_BYTES: usize = 8 << 10;
 
@@ -74,20 +85,20 @@ pub struct SkippedItem {
     pub reason: SkipReason,
 }
 
-/// Everything read from the inputs.
+/// What reading the inputs met besides documents.
 #[derive(Debug, Default)]
-pub struct Inputs {
-    pub documents: Vec<Document>,
+pub struct Report {
     /// Inputs, lines, items or records that could not be read (or only partly).
     pub problems: Vec<InputError>,
-    /// Notices about inputs read anyway: invalid bytes replaced by U+FFFD, an encoding
-    /// declaration the bytes contradict, a page cut for nesting too deep.
+    /// Notices about inputs read anyway (invalid bytes replaced by U+FFFD, an encoding
+    /// declaration the bytes contradict, a page cut for nesting too deep) or passed over (a
+    /// folder already read, a FIFO in a folder).
     pub warnings: Vec<InputError>,
     /// Items that gave no document, in input order.
     pub skipped: Vec<SkippedItem>,
 }
 
-impl Inputs {
+impl Report {
     /// How many items were skipped for each reason, in the order of [`SkipReason`].
     pub fn skipped_counts(&self) -> Vec<(SkipReason, usize)> {
         let mut counts: Vec<(SkipReason, usize)> = Vec::new();
@@ -121,25 +132,12 @@ impl Inputs {
     }
 }
 
-/// Reads every document from `paths` (files, folders, or `-` for standard input) in order.
-///
-/// `default_published` is given to documents that carry no valid publication day. Documents
-/// with problems are reported in [`Inputs::problems`] and left out (or, for a bad
-/// `published`, kept without it); a later document whose id was already seen is reported and
-/// skipped, except that a feed item or archive record whose URL was already read is counted
-/// as skipped (the same article fetched twice is not an input problem).
-pub fn read_all(paths: &[PathBuf], default_published: Option<Day>) -> Inputs {
-    read_all_with_limits(paths, default_published, Limits::DEFAULT)
-}
-
-/// [`read_all`] without the warnings and skipped items, for the tests.
-#[cfg(test)]
-fn read_inputs(
-    paths: &[PathBuf],
-    default_published: Option<Day>,
-) -> (Vec<Document>, Vec<InputError>) {
-    let inputs = read_all(paths, default_published);
-    (inputs.documents, inputs.problems)
+/// Reads every document from `paths` (files, folders, or `-` for standard input) in order, all
+/// at once (see [`Documents`]).
+pub fn read_all(paths: &[PathBuf], default_published: Option<Day>) -> (Vec<Document>, Report) {
+    let mut documents = Documents::new(paths, default_published);
+    let docs = documents.by_ref().collect();
+    (docs, documents.finish())
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -148,12 +146,15 @@ struct Limits {
     text: usize,
     /// Largest JSON Lines line, in bytes.
     line: usize,
+    /// The most read from a stream, in bytes.
+    stream: u64,
 }
 
 impl Limits {
     const DEFAULT: Limits = Limits {
         text: MAX_TEXT_BYTES,
         line: MAX_LINE_BYTES,
+        stream: MAX_STREAM_BYTES,
     };
 
     /// Largest HTML or feed file, and largest WARC record: markup takes room, so four times
@@ -170,38 +171,89 @@ impl Limits {
     }
 }
 
-#[cfg(test)]
-fn read_with_limits(
-    paths: &[PathBuf],
-    default_published: Option<Day>,
-    limits: Limits,
-) -> (Vec<Document>, Vec<InputError>) {
-    let inputs = read_all_with_limits(paths, default_published, limits);
-    (inputs.documents, inputs.problems)
+/// The documents of `paths` (files, folders, or `-` for standard input), in order, read as
+/// they are taken (see the module documentation).
+///
+/// `default_published` is given to documents that carry no valid publication day. Documents
+/// with problems are reported (see [`Documents::finish`]) and left out (or, for a bad
+/// `published`, kept without it); a later document whose id was already seen is reported and
+/// skipped, except that a feed item or archive record whose URL was already read is counted
+/// as skipped (the same article fetched twice is not an input problem).
+pub struct Documents {
+    walk: Walk,
+    reader: Reader,
+    /// The input being read a record at a time, if any.
+    open: Option<OpenInput>,
 }
 
-fn read_all_with_limits(
-    paths: &[PathBuf],
-    default_published: Option<Day>,
-    limits: Limits,
-) -> Inputs {
-    let mut reader = Reader {
-        limits,
-        default_published,
-        docs: Vec::new(),
-        errors: Vec::new(),
-        warnings: Vec::new(),
-        skipped: Vec::new(),
-        seen: HashMap::new(),
-    };
-    for path in paths {
-        reader.path(path);
+impl Documents {
+    pub fn new(paths: &[PathBuf], default_published: Option<Day>) -> Self {
+        Documents::with_limits(paths, default_published, Limits::DEFAULT)
     }
-    Inputs {
-        documents: reader.docs,
-        problems: reader.errors,
-        warnings: reader.warnings,
-        skipped: reader.skipped,
+
+    fn with_limits(paths: &[PathBuf], default_published: Option<Day>, limits: Limits) -> Self {
+        Documents {
+            walk: Walk::new(paths),
+            reader: Reader {
+                limits,
+                default_published,
+                docs: VecDeque::new(),
+                errors: Vec::new(),
+                warnings: Vec::new(),
+                skipped: Vec::new(),
+                seen: HashMap::new(),
+                bytes_read: Rc::new(Cell::new(0)),
+                say: Box::new(|line| eprintln!("{line}")),
+            },
+            open: None,
+        }
+    }
+
+    /// Gives `say` the lines that tell what is being done as it happens (that a stream is
+    /// being read, and how much of it at most), instead of standard error.
+    pub fn on_notice(mut self, say: impl FnMut(&str) + 'static) -> Self {
+        self.reader.say = Box::new(say);
+        self
+    }
+
+    /// The bytes read from the inputs so far, counting on as documents are taken.
+    pub fn bytes_read(&self) -> Rc<Cell<u64>> {
+        Rc::clone(&self.reader.bytes_read)
+    }
+
+    /// The problems, warnings and skipped items of the documents taken so far (all of them
+    /// once the documents have run out).
+    pub fn finish(self) -> Report {
+        Report {
+            problems: self.reader.errors,
+            warnings: self.reader.warnings,
+            skipped: self.reader.skipped,
+        }
+    }
+}
+
+impl Iterator for Documents {
+    type Item = Document;
+
+    fn next(&mut self) -> Option<Document> {
+        loop {
+            if let Some(doc) = self.reader.docs.pop_front() {
+                return Some(doc);
+            }
+            if let Some(open) = &mut self.open {
+                if !self.reader.step(open) {
+                    if let Some(done) = self.open.take() {
+                        self.reader.close(done);
+                    }
+                }
+                continue;
+            }
+            match self.walk.next()? {
+                Found::File { path, source } => self.open = self.reader.open(&path, source),
+                Found::Problem(e) => self.reader.errors.push(e),
+                Found::Warning(w) => self.reader.warn(w),
+            }
+        }
     }
 }
 
@@ -215,12 +267,77 @@ enum Kind {
 struct Reader {
     limits: Limits,
     default_published: Option<Day>,
-    docs: Vec<Document>,
+    /// Documents read and not yet taken.
+    docs: VecDeque<Document>,
     errors: Vec<InputError>,
     warnings: Vec<InputError>,
     skipped: Vec<SkippedItem>,
     /// Where each document id was first seen.
     seen: HashMap<String, String>,
+    /// Bytes read from every input so far (see [`InputBytes`]).
+    bytes_read: Rc<Cell<u64>>,
+    /// Where the lines saying what is being done go.
+    say: Box<dyn FnMut(&str)>,
+}
+
+/// An input read a record at a time, as its documents are taken.
+enum OpenInput {
+    JsonLines(JsonLinesInput),
+    Warc(WarcInput),
+}
+
+/// A JSON Lines input between two lines.
+struct JsonLinesInput {
+    reader: BufReader<InputBytes>,
+    label: String,
+    problems: FileErrors,
+    /// Number of the last line read.
+    line_no: usize,
+    /// Lines that were not blank.
+    records: usize,
+    buf: Vec<u8>,
+    cut: Rc<Cell<bool>>,
+}
+
+/// A WARC archive between two records.
+struct WarcInput {
+    records: WarcDocuments<'static>,
+    label: String,
+    problems: FileErrors,
+    cut: Rc<Cell<bool>>,
+}
+
+/// The bytes of one input as they are read: counted into the run's total (for the progress
+/// bar), and for a stream stopped after a bound, so that a stream that never ends is cut.
+struct InputBytes {
+    inner: Box<dyn Read>,
+    counted: Rc<Cell<u64>>,
+    /// What a stream may still give (`None` for a regular file, which ends).
+    left: Option<u64>,
+    /// Set when a stream had more than its bound.
+    cut: Rc<Cell<bool>>,
+}
+
+impl Read for InputBytes {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let want = match self.left {
+            None => buf.len(),
+            Some(0) => {
+                // one byte more tells a stream that ends at the bound from one cut there
+                if self.inner.read(&mut [0u8])? > 0 {
+                    self.cut.set(true);
+                }
+                return Ok(0);
+            }
+            Some(left) => buf.len().min(usize::try_from(left).unwrap_or(usize::MAX)),
+        };
+        let n = self.inner.read(&mut buf[..want])?;
+        if let Some(left) = &mut self.left {
+            *left -= n as u64;
+        }
+        self.counted.set(self.counted.get() + n as u64);
+        Ok(n)
+    }
 }
 
 /// Counts the problems of one file so that a broken file cannot flood the report.
@@ -266,118 +383,90 @@ impl Reader {
         });
     }
 
-    fn path(&mut self, path: &Path) {
-        if path.as_os_str() == "-" {
-            let stdin = io::stdin();
-            self.stream(stdin.lock(), "-", "stdin", None, None);
-            return;
-        }
-        let label = path.display().to_string();
-        match fs::metadata(path) {
-            Err(e) => self.error(label, describe_io(&e)),
-            Ok(meta) if meta.is_dir() => {
-                if self.folder(path, 0) == 0 {
-                    self.error(label, "no documents in this folder");
-                }
-            }
-            Ok(meta) => self.file(path, Some(meta.len())),
+    fn warn(&mut self, warning: InputError) {
+        if self.warnings.len() < MAX_WARNINGS {
+            self.warnings.push(warning);
         }
     }
 
-    /// Reads the files of a folder and its sub-folders in name order; returns how many files
-    /// it found.
-    fn folder(&mut self, dir: &Path, depth: usize) -> usize {
-        let label = dir.display().to_string();
-        let entries = match fs::read_dir(dir) {
-            Ok(entries) => entries,
-            Err(e) => {
-                self.error(label, describe_io(&e));
-                return 0;
+    /// Opens an input and reads it: whole (a text, a page, a feed), or up to its first
+    /// record (JSON Lines, an archive), the rest being read by [`Reader::step`].
+    fn open(&mut self, path: &Path, source: Source) -> Option<OpenInput> {
+        let label = path.display().to_string();
+        let stdin = path.as_os_str() == "-";
+        let (size, left) = match source {
+            Source::Regular(size) => (Some(size), None),
+            Source::Stream(what) => {
+                // said before opening: opening a FIFO waits for its writer
+                let bound = size_in_words(self.limits.stream);
+                (self.say)(&format!(
+                    "rasid: {label}: reading {what} as a stream (not a regular file), at most {bound}"
+                ));
+                (None, Some(self.limits.stream))
             }
         };
-        let mut names: Vec<OsString> = Vec::new();
-        for entry in entries {
-            match entry {
-                Ok(entry) => {
-                    let name = entry.file_name();
-                    if !name.to_string_lossy().starts_with('.') {
-                        names.push(name);
-                    }
+        let inner: Box<dyn Read> = if stdin {
+            Box::new(io::stdin())
+        } else {
+            match File::open(path) {
+                Ok(file) => Box::new(file),
+                Err(e) => {
+                    self.error(label, describe_io(&e));
+                    return None;
                 }
-                Err(e) => self.error(label.clone(), describe_io(&e)),
             }
-        }
-        names.sort();
-        let mut files = 0;
-        for name in names {
-            let path = dir.join(&name);
-            match fs::metadata(&path) {
-                Err(e) => self.error(path.display().to_string(), describe_io(&e)),
-                Ok(meta) if meta.is_dir() => {
-                    if depth + 1 >= MAX_DEPTH {
-                        self.error(path.display().to_string(), "folders nested too deeply");
-                    } else {
-                        files += self.folder(&path, depth + 1);
-                    }
-                }
-                Ok(meta) if meta.is_file() && is_document_name(&path) => {
-                    files += 1;
-                    self.file(&path, Some(meta.len()));
-                }
-                // other files (README.md, images), sockets, pipes and devices found in a
-                // folder are not documents
-                Ok(_) => {}
-            }
-        }
-        files
+        };
+        let cut = Rc::new(Cell::new(false));
+        let bytes = InputBytes {
+            inner,
+            counted: Rc::clone(&self.bytes_read),
+            left,
+            cut: Rc::clone(&cut),
+        };
+        let name = match path.file_name() {
+            _ if stdin => "stdin".to_string(),
+            Some(name) => name.to_string_lossy().into_owned(),
+            None => label.clone(),
+        };
+        let extension = match path.extension() {
+            _ if stdin => None,
+            e => e.map(|e| e.to_string_lossy().to_ascii_lowercase()),
+        };
+        let reader = BufReader::with_capacity(64 << 10, bytes);
+        self.read(reader, &label, &name, extension.as_deref(), size, cut)
     }
 
-    fn file(&mut self, path: &Path, size: Option<u64>) {
-        let label = path.display().to_string();
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| label.clone());
-        let extension = path
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase());
-        match File::open(path) {
-            Ok(file) => self.stream(
-                BufReader::with_capacity(64 << 10, file),
-                &label,
-                &name,
-                extension.as_deref(),
-                size,
-            ),
-            Err(e) => self.error(label, describe_io(&e)),
-        }
-    }
-
-    /// Reads one input, deciding from its extension and first bytes how.
-    fn stream<R: BufRead>(
+    /// Reads one input, deciding from its extension and first bytes how; `size` is `None`
+    /// for a stream.
+    fn read(
         &mut self,
-        mut reader: R,
+        mut reader: BufReader<InputBytes>,
         label: &str,
         name: &str,
         extension: Option<&str>,
         size: Option<u64>,
-    ) {
+        cut: Rc<Cell<bool>>,
+    ) -> Option<OpenInput> {
         let head = match reader.fill_buf() {
             Ok(head) => head,
-            Err(e) => return self.error(label, describe_io(&e)),
+            Err(e) => {
+                self.error(label, describe_io(&e));
+                return None;
+            }
         };
         let source = match extension {
             Some("jsonl" | "json" | "ndjson" | "txt" | "text") => None,
             _ => rasid_sources::kind_from_name(name).or_else(|| rasid_sources::sniff(head)),
         };
         if let Some(kind) = source {
-            return self.source(reader, label, name, kind, size);
+            return self.source(reader, label, name, kind, size, cut);
         }
         if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
-            return self.error(
+            self.error(
                 label,
                 "not UTF-8: the file is UTF-16; convert it first, e.g. `iconv -f UTF-16 -t UTF-8`",
             );
+            return None;
         }
         let mut size = size;
         if head.starts_with(b"\xEF\xBB\xBF") {
@@ -386,10 +475,14 @@ impl Reader {
         }
         let head = match reader.fill_buf() {
             Ok(head) => head,
-            Err(e) => return self.error(label, describe_io(&e)),
+            Err(e) => {
+                self.error(label, describe_io(&e));
+                return None;
+            }
         };
         if head[..head.len().min(SNIFF_BYTES)].contains(&0) {
-            return self.error(label, "binary file");
+            self.error(label, "binary file");
+            return None;
         }
         let first = head.iter().find(|b| !b.is_ascii_whitespace()).copied();
         let kind = match extension {
@@ -398,56 +491,128 @@ impl Reader {
             _ => Kind::Text,
         };
         if kind == Kind::JsonLines && first == Some(b'[') {
-            return self.error(
+            self.error(
                 label,
                 "a JSON array, not JSON Lines: write one document object per line",
             );
+            return None;
         }
         match kind {
-            Kind::JsonLines => self.json_lines(reader, label),
-            Kind::Text => self.text_file(reader, label, name, size),
+            Kind::JsonLines => Some(OpenInput::JsonLines(JsonLinesInput {
+                reader,
+                label: label.to_string(),
+                problems: FileErrors::new(label),
+                line_no: 0,
+                records: 0,
+                buf: Vec::new(),
+                cut,
+            })),
+            Kind::Text => {
+                self.text_file(reader, label, name, size);
+                None
+            }
         }
     }
 
-    /// An HTML page, a feed or a WARC archive, read by `rasid-sources`.
-    fn source<R: BufRead>(
+    /// An HTML page or a feed, read whole by `rasid-sources`, or a WARC archive, opened to be
+    /// read record by record.
+    fn source(
         &mut self,
-        mut reader: R,
+        mut reader: BufReader<InputBytes>,
         label: &str,
         name: &str,
         kind: SourceKind,
         size: Option<u64>,
-    ) {
+        cut: Rc<Cell<bool>>,
+    ) -> Option<OpenInput> {
         let limits = self.limits.sources();
-        let extracted = match kind {
-            // archives are read record by record, never whole
-            SourceKind::Warc => rasid_sources::read_warc(reader, name, &limits),
-            SourceKind::Html | SourceKind::Feed => {
-                let cap = self.limits.markup();
-                if let Some(size) = size.filter(|&s| s > cap as u64) {
-                    return self.error(label, file_too_large(kind, size, cap));
-                }
-                let mut bytes = Vec::new();
-                if let Err(e) = (&mut reader).take(cap as u64 + 1).read_to_end(&mut bytes) {
-                    return self.error(label, describe_io(&e));
-                }
-                if bytes.len() > cap {
+        if kind == SourceKind::Warc {
+            return Some(OpenInput::Warc(WarcInput {
+                records: rasid_sources::warc_documents(reader, name, &limits),
+                label: label.to_string(),
+                problems: FileErrors::new(label),
+                cut,
+            }));
+        }
+        let cap = self.limits.markup();
+        if let Some(size) = size.filter(|&s| s > cap as u64) {
+            self.error(label, file_too_large(kind, size, cap));
+            return None;
+        }
+        let mut bytes = Vec::new();
+        if let Err(e) = (&mut reader).take(cap as u64 + 1).read_to_end(&mut bytes) {
+            self.error(label, describe_io(&e));
+            return None;
+        }
+        if bytes.len() > cap {
+            let message = match size {
+                // the file grew: count the rest without keeping it
+                Some(_) => {
                     let rest = io::copy(&mut reader, &mut io::sink()).unwrap_or(0);
-                    return self.error(label, file_too_large(kind, bytes.len() as u64 + rest, cap));
+                    file_too_large(kind, bytes.len() as u64 + rest, cap)
                 }
-                if kind == SourceKind::Html {
-                    rasid_sources::read_html(&bytes, name, None, &limits)
-                } else {
-                    rasid_sources::read_feed(&bytes, name, &limits)
-                }
-            }
+                // a stream may never end: it is read no further
+                None => format!("{kind} {}", stream_too_large(cap)),
+            };
+            self.error(label, message);
+            return None;
+        }
+        let extracted = if kind == SourceKind::Html {
+            rasid_sources::read_html(&bytes, name, None, &limits)
+        } else {
+            rasid_sources::read_feed(&bytes, name, &limits)
         };
-        self.take_extracted(extracted, label, kind);
+        let mut problems = FileErrors::new(label);
+        self.take_extracted(extracted, label, kind, &mut problems);
+        problems.finish(&mut self.errors);
+        None
+    }
+
+    /// Reads the next line or record of an open input; `false` once it has ended.
+    fn step(&mut self, open: &mut OpenInput) -> bool {
+        match open {
+            OpenInput::JsonLines(input) => self.json_line(input),
+            OpenInput::Warc(input) => match input.records.next() {
+                Some(record) => {
+                    let label = input.label.clone();
+                    self.take_extracted(record, &label, SourceKind::Warc, &mut input.problems);
+                    true
+                }
+                None => false,
+            },
+        }
+    }
+
+    /// Reports the end of an input read a record at a time: a stream cut at its bound, a
+    /// JSON Lines file without documents, problems not shown.
+    fn close(&mut self, open: OpenInput) {
+        let (label, problems, cut, records) = match open {
+            OpenInput::JsonLines(input) => {
+                (input.label, input.problems, input.cut, Some(input.records))
+            }
+            OpenInput::Warc(input) => (input.label, input.problems, input.cut, None),
+        };
+        let mut problems = problems;
+        if cut.get() {
+            let bound = size_in_words(self.limits.stream);
+            let message = format!(
+                "stream cut after {bound}, the most read from a stream; the documents before the cut are kept"
+            );
+            self.error(label.clone(), message);
+        } else if records == Some(0) {
+            problems.report(&mut self.errors, label, "no documents".into());
+        }
+        problems.finish(&mut self.errors);
     }
 
     /// Keeps the documents of a source and sorts its problems and skipped items.
-    fn take_extracted(&mut self, extracted: Extracted, label: &str, kind: SourceKind) {
-        let mut problems = FileErrors::new(label);
+    fn take_extracted(
+        &mut self,
+        extracted: Extracted,
+        label: &str,
+        kind: SourceKind,
+        problems: &mut FileErrors,
+    ) {
         let at = |place: &Option<String>| match place {
             Some(place) => format!("{label}: {place}"),
             None => label.to_string(),
@@ -456,8 +621,8 @@ impl Reader {
             let input = at(&p.at);
             if p.fatal {
                 problems.report(&mut self.errors, input, p.message);
-            } else if self.warnings.len() < 10 * MAX_ERRORS_PER_FILE {
-                self.warnings.push(InputError {
+            } else {
+                self.warn(InputError {
                     input,
                     message: p.message,
                 });
@@ -488,10 +653,10 @@ impl Reader {
                 problems.report(&mut self.errors, label.to_string(), message);
             }
         }
-        problems.finish(&mut self.errors);
     }
 
-    /// A plain-text file: one document whose id is the file name.
+    /// A plain-text file: one document whose id is the file name; `size` is `None` for a
+    /// stream.
     fn text_file<R: BufRead>(&mut self, mut reader: R, label: &str, name: &str, size: Option<u64>) {
         let limit = self.limits.text;
         if let Some(size) = size.filter(|&s| s > limit as u64) {
@@ -502,9 +667,16 @@ impl Reader {
             return self.error(label, describe_io(&e));
         }
         if bytes.len() > limit {
-            // the file grew, or is a stream: count the rest without keeping it
-            let rest = io::copy(&mut reader, &mut io::sink()).unwrap_or(0);
-            return self.error(label, too_large(bytes.len() as u64 + rest, limit));
+            let message = match size {
+                // the file grew: count the rest without keeping it
+                Some(_) => {
+                    let rest = io::copy(&mut reader, &mut io::sink()).unwrap_or(0);
+                    too_large(bytes.len() as u64 + rest, limit)
+                }
+                // a stream may never end: it is read no further
+                None => format!("document {}", stream_too_large(limit)),
+            };
+            return self.error(label, message);
         }
         if bytes.contains(&0) {
             return self.error(label, "binary file");
@@ -528,55 +700,53 @@ impl Reader {
         }
     }
 
-    /// A JSON Lines file: one document object per line, blank lines skipped.
-    fn json_lines<R: BufRead>(&mut self, mut reader: R, label: &str) {
-        let mut problems = FileErrors::new(label);
-        let mut buf = Vec::new();
-        let mut line_no = 0usize;
-        let mut records = 0usize;
-        loop {
-            line_no += 1;
-            let at = || format!("{label}:{line_no}");
-            let len = match read_line_capped(&mut reader, &mut buf, self.limits.line) {
-                Ok(Some(len)) => len,
-                Ok(None) => break,
-                Err(e) => {
-                    problems.report(&mut self.errors, at(), describe_io(&e));
-                    break;
-                }
-            };
-            if len > self.limits.line {
-                records += 1;
-                let message = too_large(len as u64, self.limits.text);
-                problems.report(&mut self.errors, at(), message);
-                continue;
-            }
-            if buf.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            records += 1;
-            let (doc, notes) = match parse_record(&buf, self.limits.text) {
-                Ok(parsed) => parsed,
-                Err(message) => {
-                    problems.report(&mut self.errors, at(), message);
-                    continue;
-                }
-            };
-            for note in notes {
-                problems.report(&mut self.errors, at(), note);
-            }
-            let doc = Document {
-                published: doc.published.or(self.default_published),
-                ..doc
-            };
-            if let Err(message) = self.accept(doc, &at()) {
-                problems.report(&mut self.errors, at(), message);
-            }
+    /// Reads the next line of a JSON Lines input (blank lines are passed over); `false` once
+    /// it has ended.
+    fn json_line(&mut self, input: &mut JsonLinesInput) -> bool {
+        input.line_no += 1;
+        let at = format!("{}:{}", input.label, input.line_no);
+        let read = read_line_capped(&mut input.reader, &mut input.buf, self.limits.line);
+        if input.cut.get() {
+            // the line the bound fell in is not whole
+            return false;
         }
-        if records == 0 {
-            problems.report(&mut self.errors, label.to_string(), "no documents".into());
+        let len = match read {
+            Ok(Some(len)) => len,
+            Ok(None) => return false,
+            Err(e) => {
+                input.problems.report(&mut self.errors, at, describe_io(&e));
+                return false;
+            }
+        };
+        if len > self.limits.line {
+            input.records += 1;
+            let message = too_large(len as u64, self.limits.text);
+            input.problems.report(&mut self.errors, at, message);
+            return true;
         }
-        problems.finish(&mut self.errors);
+        let buf = &input.buf;
+        if buf.iter().all(u8::is_ascii_whitespace) {
+            return true;
+        }
+        input.records += 1;
+        let (doc, notes) = match parse_record(buf, self.limits.text) {
+            Ok(parsed) => parsed,
+            Err(message) => {
+                input.problems.report(&mut self.errors, at, message);
+                return true;
+            }
+        };
+        for note in notes {
+            input.problems.report(&mut self.errors, at.clone(), note);
+        }
+        let doc = Document {
+            published: doc.published.or(self.default_published),
+            ..doc
+        };
+        if let Err(message) = self.accept(doc, &at) {
+            input.problems.report(&mut self.errors, at, message);
+        }
+        true
     }
 
     /// Keeps a document unless its text is blank or its id was already seen; a text that is
@@ -600,21 +770,8 @@ impl Reader {
             ));
         }
         self.seen.insert(doc.id.clone(), at.to_string());
-        self.docs.push(doc);
+        self.docs.push_back(doc);
         Ok(())
-    }
-}
-
-/// Whether a file found in a folder is read: JSON Lines and text files, and files without an
-/// extension (a file named on the command line is always read).
-fn is_document_name(path: &Path) -> bool {
-    match path.extension() {
-        None => true,
-        Some(e) => {
-            let e = e.to_string_lossy().to_ascii_lowercase();
-            matches!(e.as_str(), "txt" | "text" | "jsonl" | "json" | "ndjson")
-                || rasid_sources::kind_from_name(&path.to_string_lossy()).is_some()
-        }
     }
 }
 
@@ -626,7 +783,26 @@ fn file_too_large(kind: SourceKind, size: u64, limit: usize) -> String {
     )
 }
 
-fn describe_io(e: &io::Error) -> String {
+/// Why a stream's text, page or feed was dropped: it is not read to its end to say how large
+/// it was, as it may have none.
+fn stream_too_large(limit: usize) -> String {
+    format!(
+        "too large (more than {} MB); the rest of the stream was not read",
+        megabytes(limit as u64)
+    )
+}
+
+/// A size for people: whole gigabytes as such, else megabytes.
+fn size_in_words(bytes: u64) -> String {
+    const GB: u64 = 1 << 30;
+    if bytes >= GB && bytes.is_multiple_of(GB) {
+        format!("{} GB", bytes / GB)
+    } else {
+        format!("{} MB", megabytes(bytes))
+    }
+}
+
+pub(crate) fn describe_io(e: &io::Error) -> String {
     match e.kind() {
         io::ErrorKind::NotFound => "no such file or folder".into(),
         io::ErrorKind::PermissionDenied => "permission denied".into(),
@@ -637,7 +813,9 @@ fn describe_io(e: &io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
     use std::io::Write;
+    use std::os::unix::fs::symlink;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// A fresh folder under the system's temporary folder, removed when dropped.
@@ -672,6 +850,25 @@ mod tests {
 
     fn read(paths: &[PathBuf]) -> (Vec<Document>, Vec<InputError>) {
         read_inputs(paths, None)
+    }
+
+    /// [`read_all`] without the warnings and skipped items.
+    fn read_inputs(
+        paths: &[PathBuf],
+        default_published: Option<Day>,
+    ) -> (Vec<Document>, Vec<InputError>) {
+        let (docs, report) = read_all(paths, default_published);
+        (docs, report.problems)
+    }
+
+    fn read_with_limits(
+        paths: &[PathBuf],
+        default_published: Option<Day>,
+        limits: Limits,
+    ) -> (Vec<Document>, Vec<InputError>) {
+        let mut documents = Documents::with_limits(paths, default_published, limits);
+        let docs = documents.by_ref().collect();
+        (docs, documents.finish().problems)
     }
 
     fn ids(docs: &[Document]) -> Vec<&str> {
@@ -885,6 +1082,7 @@ mod tests {
         let limits = Limits {
             text: 100,
             line: 300,
+            ..Limits::DEFAULT
         };
         let dir = TempDir::new("large");
         let big_text = "ب".repeat(60); // 120 bytes
@@ -1103,9 +1301,9 @@ mod tests {
             "again.warc",
             warc_response("https://x.example/2", &page(ARABIC)),
         );
-        let inputs = read_all(&[english, empty, archive, again], None);
+        let (docs, inputs) = read_all(&[english, empty, archive, again], None);
         assert!(inputs.problems.is_empty(), "{:?}", inputs.problems);
-        assert_eq!(inputs.documents.len(), 1);
+        assert_eq!(docs.len(), 1);
         assert_eq!(
             inputs.skipped_counts(),
             [
@@ -1132,8 +1330,8 @@ mod tests {
         stray.extend_from_slice(b"<p>\xD9</p>");
         let stray = dir.write("stray.html", stray);
         let gz = dir.write("broken.warc.gz", [0x1F, 0x8B, 0x08, 0x00, 0x01, 0x02]);
-        let inputs = read_all(&[utf16, stray, gz.clone()], None);
-        assert_eq!(ids(&inputs.documents), ["utf16.html", "stray.html"]);
+        let (docs, inputs) = read_all(&[utf16, stray, gz.clone()], None);
+        assert_eq!(ids(&docs), ["utf16.html", "stray.html"]);
         assert_eq!(inputs.problems.len(), 1, "{:?}", inputs.problems);
         assert!(inputs.problems[0]
             .input
@@ -1150,6 +1348,7 @@ mod tests {
         let limits = Limits {
             text: 100,
             line: 300,
+            ..Limits::DEFAULT
         };
         let dir = TempDir::new("large-page");
         let path = dir.write("big.html", page(&"ب".repeat(300)));
@@ -1159,6 +1358,219 @@ mod tests {
             errors[0].message.starts_with("HTML page too large ("),
             "{errors:?}"
         );
+    }
+
+    #[test]
+    fn documents_behind_folder_links_are_read_once() {
+        let dir = TempDir::new("links");
+        let line = serde_json::json!({"id": "a", "text": ARABIC}).to_string();
+        dir.write("docs/a.jsonl", line);
+        dir.write("docs/sub/b.txt", ARABIC);
+        let docs = dir.0.join("docs");
+        symlink(".", docs.join("self")).unwrap();
+        symlink("sub", docs.join("sub-again")).unwrap();
+        symlink("..", docs.join("sub/up")).unwrap();
+        let (read, report) = read_all(std::slice::from_ref(&docs), None);
+        // no document read twice, so no duplicate id
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        assert_eq!(ids(&read), ["a", "b.txt"]);
+        let warned: Vec<String> = report.warnings.iter().map(|w| w.input.clone()).collect();
+        let expected: Vec<String> = ["self", "sub/up", "sub-again"]
+            .iter()
+            .map(|link| docs.join(link).display().to_string())
+            .collect();
+        assert_eq!(warned, expected);
+        assert!(report.notices().contains(&format!(
+            "rasid: {}/self: warning: the folder {} again (through a symbolic link)",
+            docs.display(),
+            docs.display()
+        )));
+    }
+
+    fn mkfifo(path: &Path) {
+        let made = std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .unwrap();
+        assert!(made.success(), "mkfifo {}", path.display());
+    }
+
+    /// Writes `chunks` into a FIFO (once a reader opens it) until they end or the reader
+    /// closes it.
+    fn write_fifo(
+        path: &Path,
+        chunks: impl Iterator<Item = String> + Send + 'static,
+    ) -> std::thread::JoinHandle<()> {
+        let path = path.to_path_buf();
+        std::thread::spawn(move || {
+            let Ok(mut fifo) = fs::OpenOptions::new().write(true).open(&path) else {
+                return;
+            };
+            for chunk in chunks {
+                if fifo.write_all(chunk.as_bytes()).is_err() {
+                    return;
+                }
+            }
+        })
+    }
+
+    /// Reads `paths` as [`read_with_limits`] does, with the lines said, in another thread: a
+    /// read that waits forever fails the test instead of hanging it.
+    fn read_streams(paths: &[PathBuf], limits: Limits) -> (Vec<Document>, Report, Vec<String>) {
+        let paths = paths.to_vec();
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let said = Rc::new(std::cell::RefCell::new(Vec::new()));
+            let heard = Rc::clone(&said);
+            let mut documents = Documents::with_limits(&paths, None, limits)
+                .on_notice(move |line| heard.borrow_mut().push(line.to_string()));
+            let docs: Vec<Document> = documents.by_ref().collect();
+            let report = documents.finish();
+            let said = said.borrow().clone();
+            let _ = sender.send((docs, report, said));
+        });
+        receiver
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("reading the inputs ended")
+    }
+
+    #[test]
+    fn a_fifo_named_on_the_command_line_is_read_as_a_stream() {
+        let dir = TempDir::new("named-fifo");
+        let fifo = dir.0.join("feed");
+        mkfifo(&fifo);
+        let lines = (1..=3).map(|n| format!("{{\"id\": \"f{n}\", \"text\": \"{ARABIC}\"}}\n"));
+        let writer = write_fifo(&fifo, lines);
+        let (docs, report, said) = read_streams(std::slice::from_ref(&fifo), Limits::DEFAULT);
+        writer.join().unwrap();
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        assert_eq!(ids(&docs), ["f1", "f2", "f3"]);
+        assert_eq!(
+            said,
+            [format!(
+                "rasid: {}: reading a FIFO as a stream (not a regular file), at most 16 GB",
+                fifo.display()
+            )]
+        );
+    }
+
+    #[test]
+    fn an_endless_stream_is_cut_at_its_bound_keeping_the_whole_lines_before() {
+        let dir = TempDir::new("endless");
+        let fifo = dir.0.join("endless.jsonl");
+        mkfifo(&fifo);
+        let line = |n: usize| format!("{{\"id\": \"e{n:08}\", \"text\": \"{ARABIC}\"}}\n");
+        let writer = write_fifo(&fifo, (0..).map(line));
+        let limits = Limits {
+            stream: 1 << 20,
+            ..Limits::DEFAULT
+        };
+        let (docs, report, said) = read_streams(std::slice::from_ref(&fifo), limits);
+        writer.join().unwrap();
+        // every line has the same length: the whole ones within the bound, in order
+        let whole = (1 << 20) / line(0).len();
+        assert_eq!(docs.len(), whole);
+        assert_eq!(docs.last().unwrap().id, format!("e{:08}", whole - 1));
+        assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+        assert_eq!(report.problems[0].input, fifo.display().to_string());
+        assert_eq!(
+            report.problems[0].message,
+            "stream cut after 1 MB, the most read from a stream; the documents before the cut \
+             are kept"
+        );
+        assert!(said[0].ends_with("reading a FIFO as a stream (not a regular file), at most 1 MB"));
+    }
+
+    #[test]
+    fn a_stream_ending_at_its_bound_is_not_cut() {
+        let dir = TempDir::new("exact");
+        let fifo = dir.0.join("exact.jsonl");
+        mkfifo(&fifo);
+        let line = format!("{{\"id\": \"x\", \"text\": \"{ARABIC}\"}}\n");
+        let limits = Limits {
+            stream: line.len() as u64,
+            ..Limits::DEFAULT
+        };
+        let writer = write_fifo(&fifo, std::iter::once(line));
+        let (docs, report, _) = read_streams(std::slice::from_ref(&fifo), limits);
+        writer.join().unwrap();
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        assert_eq!(ids(&docs), ["x"]);
+    }
+
+    #[test]
+    fn an_endless_text_or_page_stream_is_dropped_without_reading_to_its_end() {
+        let dir = TempDir::new("endless-text");
+        let text = dir.0.join("story.txt");
+        mkfifo(&text);
+        let writer = write_fifo(&text, std::iter::repeat(format!("{ARABIC}\n")));
+        let zero_page = dir.0.join("zero.html");
+        symlink("/dev/zero", &zero_page).unwrap();
+        let limits = Limits {
+            text: 1 << 20,
+            ..Limits::DEFAULT
+        };
+        let (docs, report, said) = read_streams(&[text.clone(), zero_page.clone()], limits);
+        writer.join().unwrap();
+        assert!(docs.is_empty());
+        let problems: Vec<(String, String)> = report
+            .problems
+            .iter()
+            .map(|p| (p.input.clone(), p.message.clone()))
+            .collect();
+        let rest = "; the rest of the stream was not read";
+        assert_eq!(
+            problems,
+            [
+                (
+                    text.display().to_string(),
+                    format!("document too large (more than 1 MB){rest}")
+                ),
+                (
+                    zero_page.display().to_string(),
+                    format!("HTML page too large (more than 4 MB){rest}")
+                ),
+            ]
+        );
+        assert_eq!(said.len(), 2);
+        assert!(said[1].contains("reading a character device as a stream"));
+    }
+
+    #[test]
+    fn dev_zero_is_binary_whatever_its_name() {
+        let dir = TempDir::new("zero");
+        let names = ["zero.txt", "zero.jsonl", "zero.warc"];
+        let mut paths = vec![PathBuf::from("/dev/zero")];
+        for name in names {
+            symlink("/dev/zero", dir.0.join(name)).unwrap();
+            paths.push(dir.0.join(name));
+        }
+        let (docs, report, said) = read_streams(&paths, Limits::DEFAULT);
+        assert!(docs.is_empty());
+        assert_eq!(said.len(), 4);
+        let messages: Vec<&str> = report.problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(messages[..3], ["binary file", "binary file", "binary file"]);
+        // an archive's first header line is bounded: not a WARC record
+        assert_eq!(report.problems.len(), 4, "{:?}", report.problems);
+        let warc = &report.problems[3];
+        assert!(
+            warc.input
+                .starts_with(&format!("{}: record 1", paths[3].display())),
+            "{warc:?}"
+        );
+    }
+
+    #[test]
+    fn a_fifo_in_a_folder_is_skipped_without_waiting_for_a_writer() {
+        let dir = TempDir::new("fifo-in-folder");
+        dir.write("docs/a.txt", ARABIC);
+        mkfifo(&dir.0.join("docs/pipe.jsonl"));
+        let (docs, report, said) = read_streams(&[dir.0.join("docs")], Limits::DEFAULT);
+        assert_eq!(ids(&docs), ["a.txt"]);
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        assert_eq!(report.warnings.len(), 1);
+        assert!(report.warnings[0].input.ends_with("docs/pipe.jsonl"));
+        assert!(said.is_empty());
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod db;
 mod geojson_out;
 mod input;
 mod serve;
+mod walk;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use rasid_lexicons::Lexicons;
@@ -214,12 +215,13 @@ fn extract(
             return ExitCode::from(2);
         }
     };
-    let read = input::read_all(inputs, published);
-    for e in &read.problems {
+    // merged all at once at the end: read whole
+    let (docs, report) = input::read_all(inputs, published);
+    for e in &report.problems {
         eprintln!("{e}");
     }
-    eprint!("{}", read.notices());
-    let (docs, errors) = (read.documents, read.problems);
+    eprint!("{}", report.notices());
+    let errors = report.problems;
     let events = extract_events(&docs, &lex);
     let written = match &output {
         Some(path) => std::fs::File::create(path)

@@ -178,15 +178,14 @@ pub fn demo_command(addr: &str) -> ExitCode {
             dir.0.display()
         ));
     }
-    let read = input::read_all(&[examples], Day::parse_iso(EXAMPLES_PUBLISHED));
+    let documents = input::Documents::new(&[examples], Day::parse_iso(EXAMPLES_PUBLISHED));
     let db_path = dir.0.join("demo.db");
     let ingested = Lexicons::embedded()
         .map_err(|e| e.to_string())
         .and_then(|lex| {
             let mut store = SqliteStore::open(&db_path).map_err(|e| e.to_string())?;
             let options = IngestOptions::default();
-            ingest(&mut store, &lex, read.documents, &options, &mut |_| {})
-                .map_err(|e| e.to_string())
+            ingest(&mut store, &lex, documents, &options, &mut |_| {}).map_err(|e| e.to_string())
         });
     let summary = match ingested {
         Ok(s) => s,

@@ -419,3 +419,118 @@ fn documents_that_are_not_arabic_are_counted_and_skipped() {
     assert!(summary["summary"]["documents_new"].as_u64().unwrap() >= 8);
     assert!(summary["input_problems"].as_array().unwrap().is_empty());
 }
+
+/// Waits for a child to end, killing it (and failing) after `seconds`: an input read forever
+/// fails the test instead of hanging it.
+fn wait_at_most(mut child: std::process::Child, seconds: u64) -> std::process::Output {
+    let deadline = std::time::Instant::now() + Duration::from_secs(seconds);
+    while child.try_wait().expect("wait").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("rasid still running after {seconds} s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().expect("output")
+}
+
+#[test]
+fn a_folder_reached_again_through_links_is_read_once() {
+    let dir = temp_dir("links");
+    let docs = dir.join("docs");
+    fs::create_dir_all(docs.join("reports")).unwrap();
+    for entry in fs::read_dir(examples()).unwrap() {
+        let from = entry.unwrap().path();
+        fs::copy(&from, docs.join("reports").join(from.file_name().unwrap())).unwrap();
+    }
+    std::os::unix::fs::symlink(".", docs.join("self")).unwrap();
+    std::os::unix::fs::symlink("reports", docs.join("same-reports")).unwrap();
+    std::os::unix::fs::symlink("..", docs.join("reports/up")).unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_rasid"))
+        .args(["ingest", "--json", "--published", "2024-03-16", "--db"])
+        .args([dir.join("linked.db"), docs.clone()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn rasid");
+    let out = wait_at_most(child, 120);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let linked: Value = serde_json::from_slice(&out.stdout).expect("summary JSON");
+    let direct = ingest_json(&dir.join("direct.db"), &[path(&examples())]);
+    assert_eq!(linked["summary"], direct["summary"]);
+    assert_eq!(linked["skipped"], direct["skipped"]);
+    assert_eq!(linked["input_problems"], Value::Array(vec![]));
+    let warned: Vec<&str> = linked["input_warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["input"].as_str().unwrap())
+        .collect();
+    let links = ["reports/up", "same-reports", "self"].map(|l| docs.join(l));
+    assert_eq!(warned, links.iter().map(|l| path(l)).collect::<Vec<_>>());
+}
+
+#[test]
+fn ingest_stores_each_batch_before_its_input_ends() {
+    let dir = temp_dir("fifo");
+    let fifo = dir.join("reports.jsonl");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    let db = dir.join("rasid.db");
+    let child = Command::new(env!("CARGO_BIN_EXE_rasid"))
+        .args([
+            "ingest",
+            "--json",
+            "--batch",
+            "1",
+            "--published",
+            "2024-03-16",
+        ])
+        .args(["--db", path(&db), path(&fifo)])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn rasid");
+    let reports = fs::read_to_string(examples().join("reports.jsonl")).unwrap();
+    let lines: Vec<&str> = reports.lines().collect();
+    let first_id = serde_json::from_str::<Value>(lines[0]).unwrap()["id"].clone();
+    // opening waits for rasid to open its end
+    let mut writer = fs::OpenOptions::new().write(true).open(&fifo).unwrap();
+    use std::io::Write;
+    writeln!(writer, "{}", lines[0]).unwrap();
+    // the first report's events are stored while the input is still open
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let out = rasid(&["export", "--db", path(&db), "--format", "jsonl"]);
+        let stored = out.status.success()
+            && events_by_id(&out.stdout)
+                .iter()
+                .any(|e| e["docs"].as_array().unwrap().contains(&first_id));
+        if stored {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first batch was not stored before the input ended"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    for line in &lines[1..] {
+        writeln!(writer, "{line}").unwrap();
+    }
+    drop(writer);
+    let out = wait_at_most(child, 60);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let summary: Value = serde_json::from_slice(&out.stdout).expect("summary JSON");
+    assert_eq!(summary["summary"]["documents_new"], lines.len());
+    assert_eq!(summary["summary"]["batches"], lines.len());
+    assert!(
+        stderr(&out).contains(&format!(
+            "rasid: {}: reading a FIFO as a stream (not a regular file), at most 16 GB",
+            fifo.display()
+        )),
+        "{}",
+        stderr(&out)
+    );
+}

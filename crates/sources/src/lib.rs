@@ -436,13 +436,78 @@ pub fn read_feed(bytes: &[u8], name: &str, limits: &Limits) -> Extracted {
 }
 
 /// A WARC archive, plain or gzip: `response` records with an HTML payload become documents
-/// (see the crate documentation for their ids); other records are passed over.
+/// (see the crate documentation for their ids); other records are passed over. The whole
+/// archive's documents at once: [`warc_documents`] gives them a record at a time.
 pub fn read_warc<R: Read>(input: R, name: &str, limits: &Limits) -> Extracted {
     let mut out = Extracted::default();
-    let mut records = 0usize;
-    let mut seen = HashSet::new();
-    for item in open_warc(input, limits.max_record_bytes) {
-        records += 1;
+    for record in warc_documents(input, name, limits) {
+        out.documents.extend(record.documents);
+        out.skipped.extend(record.skipped);
+        out.problems.extend(record.problems);
+    }
+    out
+}
+
+/// The documents of a WARC archive (as [`read_warc`]) one record at a time: each item is what
+/// one record gave, so that a caller storing documents as they come holds one record's, not
+/// the archive's.
+pub fn warc_documents<'a, R: Read + 'a>(
+    input: R,
+    name: &str,
+    limits: &Limits,
+) -> WarcDocuments<'a> {
+    WarcDocuments {
+        records: open_warc(input, limits.max_record_bytes),
+        name: name.to_string(),
+        limits: *limits,
+        seen: HashSet::new(),
+        count: 0,
+        ended: false,
+    }
+}
+
+/// See [`warc_documents`]. After the last record, an archive that had none gives one more
+/// item: the problem saying so.
+pub struct WarcDocuments<'a> {
+    records: WarcReader<Box<dyn std::io::BufRead + 'a>>,
+    name: String,
+    limits: Limits,
+    /// Ids given by the records before: a URL fetched twice is skipped the second time.
+    seen: HashSet<String>,
+    /// Records read so far.
+    count: usize,
+    ended: bool,
+}
+
+impl Iterator for WarcDocuments<'_> {
+    type Item = Extracted;
+
+    fn next(&mut self) -> Option<Extracted> {
+        if self.ended {
+            return None;
+        }
+        let mut out = Extracted::default();
+        match self.records.next() {
+            Some(item) => {
+                self.count += 1;
+                self.record(item, &mut out);
+            }
+            None => {
+                self.ended = true;
+                if self.count > 0 {
+                    return None;
+                }
+                out.problem(None, "no records: an empty WARC file");
+            }
+        }
+        Some(out)
+    }
+}
+
+impl WarcDocuments<'_> {
+    /// What one record gives (after an error the reader yields nothing more).
+    fn record(&mut self, item: Result<WarcItem, warc::WarcError>, out: &mut Extracted) {
+        let limits = &self.limits;
         let record = match item {
             Ok(WarcItem::Record(record)) => record,
             Ok(WarcItem::TooLarge { headers, length }) => {
@@ -452,48 +517,44 @@ pub fn read_warc<R: Read>(input: R, name: &str, limits: &Limits) -> Extracted {
                     .map(|(_, v)| v.clone())
                     .unwrap_or_default();
                 out.problem(
-                    Some(record_label(records, &uri)),
+                    Some(record_label(self.count, &uri)),
                     format!(
                         "record too large ({length} bytes > {})",
                         limits.max_record_bytes
                     ),
                 );
-                continue;
+                return;
             }
             Err(e) => {
                 out.problem(
                     Some(format!("record {} (byte {})", e.record, e.offset)),
                     e.message,
                 );
-                break;
+                return;
             }
         };
         if record.record_type().as_deref() != Some("response") {
-            continue;
+            return;
         }
         let uri = record.target_uri().map(str::to_string);
-        let at = Some(record_label(records, uri.as_deref().unwrap_or("")));
+        let at = Some(record_label(self.count, uri.as_deref().unwrap_or("")));
         let id = match (&uri, record.header("WARC-Record-ID")) {
             (Some(u), _) => url_id(u),
             (None, Some(rid)) => rid.trim().to_string(),
-            (None, None) => format!("{name}#{records}"),
+            (None, None) => format!("{}#{}", self.name, self.count),
         };
         let is_http = record
             .header("Content-Type")
             .is_none_or(|t| t.to_ascii_lowercase().contains("application/http"));
         if !is_http {
-            out.skipped.push(Skipped {
+            return out.skipped.push(Skipped {
                 id,
                 reason: SkipReason::NotHtml,
             });
-            continue;
         }
         let response = match parse_http_response(&record.block, limits.max_record_bytes) {
             Ok(r) => r,
-            Err(message) => {
-                out.problem(at, message);
-                continue;
-            }
+            Err(message) => return out.problem(at, message),
         };
         let content_type = response.header("Content-Type").map(str::to_string);
         let html = match content_type.as_deref() {
@@ -504,11 +565,10 @@ pub fn read_warc<R: Read>(input: R, name: &str, limits: &Limits) -> Extracted {
             None => sniff(&response.body) == Some(SourceKind::Html),
         };
         if !(200..300).contains(&response.status) || !html || looks_binary(&response.body) {
-            out.skipped.push(Skipped {
+            return out.skipped.push(Skipped {
                 id,
                 reason: SkipReason::NotHtml,
             });
-            continue;
         }
         let decoded = decode(&response.body, content_type.as_deref(), Markup::Html);
         out.decoding_notices(&at, &decoded);
@@ -518,12 +578,8 @@ pub fn read_warc<R: Read>(input: R, name: &str, limits: &Limits) -> Extracted {
         }
         let warc_day = record.header("WARC-Date").and_then(date::parse_published);
         let doc = page_document(&page, id, uri.or(page.url.clone()), warc_day);
-        out.accept(doc, at, limits, Some(&mut seen));
+        out.accept(doc, at, limits, Some(&mut self.seen));
     }
-    if records == 0 {
-        out.problem(None, "no records: an empty WARC file");
-    }
-    out
 }
 
 fn nesting_notice(at: usize) -> String {

@@ -236,6 +236,20 @@ fn warc_responses_become_documents() {
 }
 
 #[test]
+fn warc_documents_come_one_record_at_a_time() {
+    let bytes = archive();
+    let per_record: Vec<Extracted> = warc_documents(&bytes[..], "news.warc", &limits()).collect();
+    // warcinfo, request, page, image, redirect, page
+    let documents: Vec<usize> = per_record.iter().map(|r| r.documents.len()).collect();
+    assert_eq!(documents, [0, 0, 1, 0, 0, 1]);
+    let skipped: Vec<usize> = per_record.iter().map(|r| r.skipped.len()).collect();
+    assert_eq!(skipped, [0, 0, 0, 1, 1, 0]);
+    let whole = read_warc(&bytes[..], "news.warc", &limits());
+    let joined: Vec<Document> = per_record.into_iter().flat_map(|r| r.documents).collect();
+    assert_eq!(joined, whole.documents);
+}
+
+#[test]
 fn warc_truncation_keeps_earlier_records() {
     let bytes = archive();
     let out = read_warc(&bytes[..bytes.len() - 30], "news.warc", &limits());
