@@ -94,7 +94,7 @@ fn probe_of(k: &MatchKey) -> Probe<'_> {
         max_lat: lat + SAME_PLACE_LAT,
         min_lon: k.place.lon - dlon,
         max_lon: k.place.lon + dlon,
-        days: k.days.map(|(f, l)| (f.to_string(), l.to_string())),
+        days: k.days,
     }
 }
 

@@ -82,9 +82,9 @@ pub struct Probe<'a> {
     pub max_lat: f64,
     pub min_lon: f64,
     pub max_lon: f64,
-    /// The days the act may lie on (ISO, `rasid_merge::possible_days`); stored keys whose
-    /// days are all outside them cannot merge with it.
-    pub days: Option<(String, String)>,
+    /// The days the act may lie on (`rasid_merge::possible_days`); stored keys whose days
+    /// are all outside them cannot merge with it.
+    pub days: Option<(rasid_text::Day, rasid_text::Day)>,
 }
 
 /// One of the distinct [`MatchKey`]s of a stored event's mentions.

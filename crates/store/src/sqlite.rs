@@ -116,10 +116,6 @@ fn backfill_summaries(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
     let mut link = tx.prepare(
         "INSERT OR IGNORE INTO mention_links (doc_key, seq, target) VALUES (?1, ?2, ?3)",
     )?;
-    let mut put_key = tx.prepare(
-        "INSERT OR IGNORE INTO match_keys (event_key, signature, event_type, sub_event_type, lat,
-           lon, possible_first, possible_last, key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?;
     for doc in docs {
         let rows: Vec<(i64, i64, String)> = read
             .query_map([doc], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
@@ -137,29 +133,52 @@ fn backfill_summaries(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
             for target in &m.responds_to {
                 link.execute(params![doc, seq, *target as i64])?;
             }
-            let (first, last) = day_bounds(k);
-            put_key.execute(params![
-                event,
-                k.signature(),
-                k.event_type,
-                k.sub_event_type,
-                k.place.lat,
-                k.place.lon,
-                first,
-                last,
-                to_json(k)?
-            ])?;
+            put_match_key(tx, *event, k)?;
         }
     }
     Ok(())
 }
 
-/// The stored days of a key: its possible days, or every day.
-fn day_bounds(k: &MatchKey) -> (String, String) {
-    match k.days {
-        Some((f, l)) => (f.to_string(), l.to_string()),
-        None => (ANY_DAY.0.to_string(), ANY_DAY.1.to_string()),
+/// Days since 1970-01-01 a key's act may lie on, every day when unknown (see migration 6).
+fn day_numbers(days: Option<(rasid_text::Day, rasid_text::Day)>) -> (i64, i64) {
+    match days {
+        Some((f, l)) => (f.days_since_epoch(), l.days_since_epoch()),
+        None => (-ANY_DAY_NUMBER, ANY_DAY_NUMBER),
     }
+}
+
+/// Beyond any day a text gives, and exact in the R*Tree's 32-bit coordinates.
+const ANY_DAY_NUMBER: i64 = 10_000_000;
+
+/// Stores a match key of the event under `event_key`, with its place and days, unless the
+/// event has it already.
+fn put_match_key(conn: &Connection, event_key: i64, k: &MatchKey) -> rusqlite::Result<()> {
+    let added = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO match_keys (event_key, signature, event_type, sub_event_type, key)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![event_key, k.signature(), k.event_type, k.sub_event_type, to_json(k)?])?;
+    if added == 1 {
+        let (first, last) = day_numbers(k.days);
+        conn.prepare_cached(
+            "INSERT INTO match_keys_where (id, min_lat, max_lat, min_lon, max_lon, first_day, last_day)
+             VALUES (?1, ?2, ?2, ?3, ?3, ?4, ?5)",
+        )?
+        .execute(params![conn.last_insert_rowid(), k.place.lat, k.place.lon, first, last])?;
+    }
+    Ok(())
+}
+
+/// Removes every match key of the event under `event_key`.
+fn delete_match_keys(conn: &Connection, event_key: i64) -> rusqlite::Result<()> {
+    for sql in [
+        "DELETE FROM match_keys_where WHERE id IN (SELECT id FROM match_keys WHERE event_key = ?1)",
+        "DELETE FROM match_keys WHERE event_key = ?1",
+    ] {
+        conn.prepare_cached(sql)?.execute([event_key])?;
+    }
+    Ok(())
 }
 
 /// Every name the event's actors go by, lower case: each actor and its coalitions.
@@ -294,9 +313,6 @@ fn order_by(sort: Sort) -> &'static str {
         Sort::SourcesDesc => "n_sources DESC, id",
     }
 }
-
-/// The stored days of a mention whose act may lie on any day.
-const ANY_DAY: (&str, &str) = ("0000-01-01", "9999-12-31");
 
 /// Most ids bound in one `IN (…)` list (SQLite allows 32,766 parameters).
 const IN_CHUNK: usize = 500;
@@ -646,6 +662,8 @@ impl SqliteStore {
             ("events without mentions", "SELECT COUNT(*) FROM events WHERE key NOT IN (SELECT event_key FROM mentions)"),
             ("events whose count of sources is wrong", "SELECT COUNT(*) FROM events AS e WHERE n_sources != (SELECT COUNT(*) FROM event_docs WHERE event_key = e.key)"),
             ("match keys of no stored event", "SELECT COUNT(*) FROM match_keys WHERE event_key NOT IN (SELECT key FROM events)"),
+            ("match keys without their place and days", "SELECT COUNT(*) FROM match_keys WHERE id NOT IN (SELECT id FROM match_keys_where)"),
+            ("places and days of no match key", "SELECT COUNT(*) FROM match_keys_where WHERE id NOT IN (SELECT id FROM match_keys)"),
         ];
         for (what, sql) in counts {
             let n: i64 = self
@@ -1065,17 +1083,15 @@ impl Store for SqliteStore {
     }
 
     fn keys_near(&self, p: &Probe) -> Result<Vec<StoredKey>> {
-        let (first, last) = match &p.days {
-            Some((first, last)) => (first.as_str(), last.as_str()),
-            None => (ANY_DAY.0, ANY_DAY.1),
-        };
+        let (first, last) = day_numbers(p.days);
         let rows: Vec<(String, i64, String)> = self
             .conn
             .prepare_cached(
-                "SELECT e.id, e.key, k.key FROM match_keys AS k JOIN events AS e ON e.key = k.event_key
-                 WHERE k.event_type = ?1 AND k.sub_event_type = ?2 AND k.possible_last >= ?3
-                   AND k.possible_first <= ?4 AND k.lat >= ?5 AND k.lat <= ?6 AND k.lon >= ?7
-                   AND k.lon <= ?8",
+                "SELECT e.id, e.key, k.key FROM match_keys_where AS w
+                   JOIN match_keys AS k ON k.id = w.id JOIN events AS e ON e.key = k.event_key
+                 WHERE w.max_lat >= ?5 AND w.min_lat <= ?6 AND w.max_lon >= ?7
+                   AND w.min_lon <= ?8 AND w.last_day >= ?3 AND w.first_day <= ?4
+                   AND k.event_type = ?1 AND k.sub_event_type = ?2",
             )
             .and_then(|mut st| {
                 st.query_map(
@@ -1348,12 +1364,11 @@ fn delete_event_rows(conn: &Connection, key: i64) -> rusqlite::Result<()> {
         "DELETE FROM events WHERE key = ?1",
         "DELETE FROM event_summaries WHERE event_key = ?1",
         "DELETE FROM event_docs WHERE event_key = ?1",
-        "DELETE FROM match_keys WHERE event_key = ?1",
         "DELETE FROM event_actors WHERE event_key = ?1",
     ] {
         conn.prepare_cached(sql)?.execute([key])?;
     }
-    Ok(())
+    delete_match_keys(conn, key)
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> rusqlite::Result<String> {
@@ -1411,14 +1426,12 @@ fn run_batch(conn: &Connection, batch: &Batch) -> rusqlite::Result<()> {
         let (Some(from_key), Some(into_key)) = (event_keys.get(from), event_keys.get(into)) else {
             continue;
         };
+        // the keys `into` lacks move with their boxes; the others go with `from`
         for sql in [
             "UPDATE mentions SET event_key = ?2 WHERE event_key = ?1",
             "INSERT OR REPLACE INTO event_docs (event_key, doc_id, part)
                SELECT ?2, doc_id, part FROM event_docs WHERE event_key = ?1",
-            "INSERT OR IGNORE INTO match_keys (event_key, signature, event_type, sub_event_type,
-                 lat, lon, possible_first, possible_last, key)
-               SELECT ?2, signature, event_type, sub_event_type, lat, lon, possible_first,
-                 possible_last, key FROM match_keys WHERE event_key = ?1",
+            "UPDATE OR IGNORE match_keys SET event_key = ?2 WHERE event_key = ?1",
         ] {
             conn.prepare_cached(sql)?.execute([from_key, into_key])?;
         }
@@ -1517,10 +1530,6 @@ fn put_events<'b>(
     let mut put_part = conn.prepare_cached(
         "INSERT OR REPLACE INTO event_docs (event_key, doc_id, part) VALUES (?1, ?2, ?3)",
     )?;
-    let mut put_key = conn.prepare_cached(
-        "INSERT OR IGNORE INTO match_keys (event_key, signature, event_type, sub_event_type, lat,
-           lon, possible_first, possible_last, key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?;
     let mut put_actor = conn
         .prepare_cached("INSERT OR IGNORE INTO event_actors (actor, event_key) VALUES (?1, ?2)")?;
     let mut count_sources = conn.prepare_cached(
@@ -1554,7 +1563,7 @@ fn put_events<'b>(
             let mut sqls = vec!["DELETE FROM event_actors WHERE event_key = ?1"];
             if w.complete {
                 sqls.push("DELETE FROM event_docs WHERE event_key = ?1");
-                sqls.push("DELETE FROM match_keys WHERE event_key = ?1");
+                delete_match_keys(conn, key)?;
             }
             for sql in sqls {
                 conn.prepare_cached(sql)?.execute([key])?;
@@ -1564,18 +1573,7 @@ fn put_events<'b>(
             put_part.execute(params![key, part.doc, to_json(part)?])?;
         }
         for k in &w.keys {
-            let (first, last) = day_bounds(k);
-            put_key.execute(params![
-                key,
-                k.signature(),
-                k.event_type,
-                k.sub_event_type,
-                k.place.lat,
-                k.place.lon,
-                first,
-                last,
-                to_json(k)?
-            ])?;
+            put_match_key(conn, key, k)?;
         }
         for name in actor_keys(&e) {
             put_actor.execute(params![name, key])?;
@@ -2140,7 +2138,14 @@ mod tests {
         }
         let docs = original.document_ids().unwrap();
         for m in original.mentions_of_documents(&docs).unwrap() {
-            let (first, last) = day_bounds(&MatchKey::of(&m.mention));
+            let days = MatchKey::of(&m.mention).days;
+            let day = |d: Option<rasid_text::Day>, any: &str| {
+                d.map_or(any.to_string(), |d| d.to_string())
+            };
+            let (first, last) = (
+                day(days.map(|d| d.0), "0000-01-01"),
+                day(days.map(|d| d.1), "9999-12-31"),
+            );
             tx.execute(
                 "INSERT INTO mentions (doc_id, seq, event_id, event_type, sub_event_type, lat, lon,
                    possible_first, possible_last, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",

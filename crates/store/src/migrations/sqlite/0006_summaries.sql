@@ -29,23 +29,25 @@ CREATE TABLE mention_links (
 ) WITHOUT ROWID;
 CREATE INDEX mention_links_target ON mention_links (doc_key, target);
 
--- The distinct match keys (rasid_merge::MatchKey, JSON) of each event's mentions, with what
--- finding the keys near a new mention reads: type, place, possible days (0000-01-01 to
--- 9999-12-31 when any).
+-- The distinct match keys (rasid_merge::MatchKey, JSON) of each event's mentions.
 CREATE TABLE match_keys (
+    id INTEGER PRIMARY KEY,
     event_key INTEGER NOT NULL,
     signature INTEGER NOT NULL,
     event_type TEXT NOT NULL,
     sub_event_type TEXT NOT NULL,
-    lat REAL NOT NULL,
-    lon REAL NOT NULL,
-    possible_first TEXT NOT NULL,
-    possible_last TEXT NOT NULL,
     key TEXT NOT NULL,
-    PRIMARY KEY (event_key, signature)
-) WITHOUT ROWID;
-CREATE INDEX match_keys_near ON match_keys
-    (event_type, sub_event_type, possible_last, possible_first, lat, lon);
+    UNIQUE (event_key, signature)
+);
+
+-- Where and when each match key's act may lie, as a box (an R*Tree, by the keys' ids): a new
+-- mention's keys are looked up by place and days at once, so that the search reads the keys
+-- near it whatever the order documents come in (an index by days alone read every later key
+-- when an archive came out of order). A point in latitude and longitude; days since
+-- 1970-01-01, from -10,000,000 to 10,000,000 when any day.
+CREATE VIRTUAL TABLE match_keys_where USING rtree (
+    id, min_lat, max_lat, min_lon, max_lon, first_day, last_day
+);
 
 -- The event's summary (rasid_merge::Summary, JSON).
 CREATE TABLE event_summaries (
@@ -61,3 +63,7 @@ CREATE TABLE event_docs (
     part TEXT NOT NULL,
     PRIMARY KEY (event_key, doc_id)
 ) WITHOUT ROWID;
+
+-- An event's actor names are rewritten each time a report joins it: found by the event,
+-- not by reading every name.
+CREATE INDEX event_actors_event ON event_actors (event_key);
