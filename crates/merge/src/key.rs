@@ -8,7 +8,7 @@
 
 use rasid_resolution::geocode::km;
 use rasid_resolution::{ResolvedActor, ResolvedMention};
-use rasid_text::hash::fnv1a;
+use rasid_text::hash::{fnv1a_from, FNV_OFFSET};
 use rasid_text::Day;
 use serde::{Deserialize, Serialize};
 
@@ -106,10 +106,50 @@ impl MatchKey {
     }
 
     /// A hash of the whole key, the same on every machine and run (a store keeps it): equal
-    /// keys have equal signatures.
+    /// keys have equal signatures. FNV-1a over every field in order, each string ended by a
+    /// 0xFF byte (never in UTF-8) and each list by its length, so that no two keys read as
+    /// the same bytes.
     pub fn signature(&self) -> i64 {
-        let json = serde_json::to_string(self).expect("a key serialises");
-        fnv1a(json.as_bytes()) as i64
+        let mut h = FNV_OFFSET;
+        let text = |h: &mut u64, s: &str| {
+            *h = fnv1a_from(fnv1a_from(*h, s.as_bytes()), &[0xff]);
+        };
+        text(&mut h, &self.event_type);
+        text(&mut h, &self.sub_event_type);
+        let p = &self.place;
+        h = fnv1a_from(h, &p.entry.to_le_bytes());
+        h = fnv1a_from(h, &[p.precision]);
+        h = fnv1a_from(h, &p.lat.to_bits().to_le_bytes());
+        h = fnv1a_from(h, &p.lon.to_bits().to_le_bytes());
+        match self.days {
+            Some((f, l)) => {
+                h = fnv1a_from(h, &[1]);
+                h = fnv1a_from(h, &f.days_since_epoch().to_le_bytes());
+                h = fnv1a_from(h, &l.days_since_epoch().to_le_bytes());
+            }
+            None => h = fnv1a_from(h, &[0]),
+        }
+        h = fnv1a_from(h, &[u8::from(self.dated)]);
+        for actor in [&self.actor1, &self.actor2] {
+            match actor {
+                Some(a) => {
+                    h = fnv1a_from(h, &[1]);
+                    text(&mut h, &a.name);
+                    h = fnv1a_from(h, &(a.parents.len() as u64).to_le_bytes());
+                    for parent in &a.parents {
+                        text(&mut h, parent);
+                    }
+                    text(&mut h, &a.country);
+                    h = fnv1a_from(h, &[a.inter, u8::from(a.unidentified)]);
+                }
+                None => h = fnv1a_from(h, &[0]),
+            }
+        }
+        h = fnv1a_from(h, &(self.weapons.len() as u64).to_le_bytes());
+        for w in &self.weapons {
+            text(&mut h, w);
+        }
+        h as i64
     }
 
     /// The attacker, when one is named.

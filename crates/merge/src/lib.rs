@@ -274,4 +274,76 @@ mod tests {
         assert_eq!(forward, backward);
         assert_eq!(forward.len(), 2);
     }
+
+    /// The examples of the repository (invented reports), as documents.
+    fn examples() -> Vec<Document> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+            .collect();
+        paths.sort();
+        paths
+            .iter()
+            .map(|p| {
+                doc(
+                    &p.file_name().unwrap().to_string_lossy(),
+                    "2024-03-16",
+                    &std::fs::read_to_string(p).unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_summary_is_the_same_whatever_the_order_or_grouping_of_its_mentions() {
+        let docs = examples();
+        let resolved: Vec<DocumentMentions> = docs
+            .iter()
+            .map(|d| DocumentMentions {
+                doc: d.id.clone(),
+                mentions: resolve_document(d, lex()),
+            })
+            .collect();
+        let merged = merge_with_members(&resolved);
+        let mut folded_several = false;
+        for (e, event) in merged.events.iter().enumerate() {
+            let mut members: Vec<(MemberKey, &ResolvedMention)> = Vec::new();
+            for (d, dm) in resolved.iter().enumerate() {
+                for (k, m) in dm.mentions.iter().enumerate() {
+                    if merged.event_of_mention[d][k] == e {
+                        members.push(((dm.doc.clone(), k as u32), m));
+                    }
+                }
+            }
+            let fold = |list: &[(MemberKey, &ResolvedMention)]| {
+                let mut s = Summary::of(list[0].1, list[0].0.clone());
+                for (key, m) in &list[1..] {
+                    s.add(m, key.clone());
+                }
+                s
+            };
+            let forward = fold(&members);
+            let reversed: Vec<_> = members.iter().rev().cloned().collect();
+            assert_eq!(fold(&reversed), forward, "{}", event.id);
+            if members.len() > 1 {
+                folded_several = true;
+                let (a, b) = members.split_at(members.len() / 2);
+                let mut halves = fold(b);
+                halves.absorb(&fold(a));
+                assert_eq!(
+                    halves.event(String::new(), &[], vec![]),
+                    forward.event(String::new(), &[], vec![])
+                );
+            }
+            // what an older store kept (the whole event) gives the event back
+            let (summary, parts) = Summary::from_event(event);
+            assert_eq!(
+                &summary.event(event.id.clone(), &parts, event.responds_to.clone()),
+                event
+            );
+        }
+        assert!(folded_several);
+    }
 }

@@ -26,9 +26,11 @@ pub struct Summary {
     /// The finest place told (lowest precision), the first report's among equals.
     pub place: Option<(Location, MemberKey)>,
     pub date: DateSummary,
+    /// The actors of each role, in the order of their first reports.
     pub actor1: Vec<ActorTally>,
     pub actor2: Vec<ActorTally>,
-    /// Each weapon with the first place it was named (member, then position in its list).
+    /// Each weapon with the first place it was named (member, then position in its list),
+    /// in that order.
     pub weapons: Vec<(String, MemberKey, u32)>,
     pub fatalities: Option<Range>,
     pub injured: Option<Range>,
@@ -53,13 +55,22 @@ pub struct DateSummary {
     pub classes: [DateClass; 4],
 }
 
+/// A class of dates; an empty one is stored as `{}`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DateClass {
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub count: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first: Option<Day>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last: Option<Day>,
     /// The precision of the class's first mention (what the class says when it is alone).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub precision: String,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl DateClass {
@@ -130,6 +141,12 @@ impl DateSummary {
     }
 }
 
+/// Lists of a summary stay in the order of their first reports, so that equal summaries are
+/// equal values whatever order their mentions came in.
+fn by_first_report(tallies: &mut [ActorTally]) {
+    tallies.sort_by(|a, b| a.first.cmp(&b.first));
+}
+
 fn add_actor(tallies: &mut Vec<ActorTally>, a: &ResolvedActor, key: &MemberKey) {
     match tallies.iter_mut().find(|t| t.actor.name == a.name) {
         Some(t) => {
@@ -145,6 +162,7 @@ fn add_actor(tallies: &mut Vec<ActorTally>, a: &ResolvedActor, key: &MemberKey) 
             first: key.clone(),
         }),
     }
+    by_first_report(tallies);
 }
 
 fn absorb_actors(tallies: &mut Vec<ActorTally>, other: &[ActorTally]) {
@@ -160,6 +178,7 @@ fn absorb_actors(tallies: &mut Vec<ActorTally>, other: &[ActorTally]) {
             None => tallies.push(o.clone()),
         }
     }
+    by_first_report(tallies);
 }
 
 fn actor_ref(a: &ResolvedActor) -> ActorRef {
@@ -263,6 +282,8 @@ impl Summary {
                 .weapons
                 .push((weapon.to_string(), key.clone(), position)),
         }
+        self.weapons
+            .sort_by(|a, b| (&a.1, a.2, &a.0).cmp(&(&b.1, b.2, &b.0)));
     }
 
     /// Takes in another event of the same act: the result is the summary of the mentions
@@ -302,8 +323,6 @@ impl Summary {
     /// The event: these fields, the parts of its documents (in document id order) and
     /// the events it answers.
     pub fn event(&self, id: String, parts: &[DocPart], mut responds_to: Vec<String>) -> Event {
-        let mut weapons: Vec<&(String, MemberKey, u32)> = self.weapons.iter().collect();
-        weapons.sort_by(|a, b| (&a.1, a.2).cmp(&(&b.1, b.2)));
         responds_to.sort_unstable();
         responds_to.dedup();
         Event {
@@ -315,7 +334,7 @@ impl Summary {
             actor1: self.actor1(),
             actor2: self.actor2(),
             location: self.place.as_ref().map(|(l, _)| l.clone()),
-            weapons: weapons.into_iter().map(|(w, _, _)| w.clone()).collect(),
+            weapons: self.weapons.iter().map(|(w, _, _)| w.clone()).collect(),
             fatalities: self.fatalities,
             injured: self.injured,
             responds_to,

@@ -408,27 +408,46 @@ fn settle_changes(
     settled
 }
 
-/// The first of `candidates` (ids of an act's mentions, first report first) that no
-/// stored event and no event of this write has; these are taken.
-fn fresh_id<S: Store>(
-    store: &S,
-    candidates: Vec<String>,
-    taken: &mut HashSet<String>,
-) -> Result<String> {
-    let stored: HashSet<String> = store.stored_events(&candidates)?.into_iter().collect();
-    let id = candidates
-        .iter()
-        .find(|id| !stored.contains(*id) && !taken.contains(*id))
-        .cloned()
-        // every id of the act's mentions in use: one made from the first and a count
-        .unwrap_or_else(|| {
-            (1..)
-                .map(|n| event_id(&format!("{}#{n}", candidates[0]), 0))
-                .find(|id| !stored.contains(id) && !taken.contains(id))
-                .expect("an unused id")
-        });
-    taken.insert(id.clone());
-    Ok(id)
+/// Ids for new acts: an act takes the id of its first report ([`event_id`] of its first
+/// mention), or of its next report when a stored event or an event of this write has that
+/// one. The first ids of a write's new acts are looked up at once.
+struct FreshIds {
+    stored: HashSet<String>,
+    taken: HashSet<String>,
+}
+
+impl FreshIds {
+    fn new<S: Store>(store: &S, firsts: &[String]) -> Result<FreshIds> {
+        Ok(FreshIds {
+            stored: store.stored_events(firsts)?.into_iter().collect(),
+            taken: HashSet::new(),
+        })
+    }
+
+    fn free(&self, id: &str) -> bool {
+        !self.stored.contains(id) && !self.taken.contains(id)
+    }
+
+    /// The first free one of `candidates` (the ids of an act's mentions, first report
+    /// first), now taken.
+    fn pick<S: Store>(&mut self, store: &S, candidates: &[String]) -> Result<String> {
+        if !self.free(&candidates[0]) {
+            self.stored.extend(store.stored_events(candidates)?);
+        }
+        let id = candidates
+            .iter()
+            .find(|id| self.free(id))
+            .cloned()
+            // every id of the act's mentions in use: one made from the first and a count
+            .unwrap_or_else(|| {
+                (1..)
+                    .map(|n| event_id(&format!("{}#{n}", candidates[0]), 0))
+                    .find(|id| self.free(id))
+                    .expect("an unused id")
+            });
+        self.taken.insert(id.clone());
+        Ok(id)
+    }
 }
 
 /// An act's summary, parts (one per document, in id order) and distinct keys, from its
@@ -531,7 +550,13 @@ fn remove_documents<S: Store>(store: &S, replaced: &[(String, bool)]) -> Result<
     for (i, &a) in act.iter().enumerate() {
         by_act[a].push(i);
     }
-    let mut taken: HashSet<String> = act_id.iter().flatten().cloned().collect();
+    let candidates = |list: &[usize]| -> Vec<String> {
+        list.iter()
+            .map(|&i| event_id(&stored[i].doc, stored[i].seq as usize))
+            .collect()
+    };
+    let mut fresh = FreshIds::new(store, &[])?;
+    fresh.taken.extend(act_id.iter().flatten().cloned());
     for (a, list) in by_act.iter().enumerate() {
         let id = match act_id[a].clone() {
             Some(id) => {
@@ -539,11 +564,7 @@ fn remove_documents<S: Store>(store: &S, replaced: &[(String, bool)]) -> Result<
                 id
             }
             None => {
-                let candidates = list
-                    .iter()
-                    .map(|&i| event_id(&stored[i].doc, stored[i].seq as usize))
-                    .collect();
-                let id = fresh_id(store, candidates, &mut taken)?;
+                let id = fresh.pick(store, &candidates(list))?;
                 batch.changes.push((ChangeKind::New, id.clone(), None));
                 id
             }
@@ -655,7 +676,18 @@ fn add_documents<S: Store>(store: &S, mut incoming: Vec<Incoming>) -> Result<Bat
         }
     }
     let mut batch = Batch::default();
-    let mut taken: HashSet<String> = HashSet::new();
+    let candidates = |list: &[usize]| -> Vec<String> {
+        list.iter()
+            .map(|&i| event_id(members[i].doc, members[i].index as usize))
+            .collect()
+    };
+    let firsts: Vec<String> = act_members
+        .iter()
+        .zip(&joined)
+        .filter(|(_, stored)| stored.is_empty())
+        .map(|(list, _)| event_id(members[list[0]].doc, members[list[0]].index as usize))
+        .collect();
+    let mut fresh = FreshIds::new(store, &firsts)?;
     let mut act_id: Vec<String> = Vec::with_capacity(act_members.len());
     for (a, list) in act_members.iter().enumerate() {
         let mentions: Vec<_> = list
@@ -674,11 +706,7 @@ fn add_documents<S: Store>(store: &S, mut incoming: Vec<Incoming>) -> Result<Bat
         stored.sort_by_key(|s| s.order);
         let id = match stored.split_first() {
             None => {
-                let candidates = list
-                    .iter()
-                    .map(|&i| event_id(members[i].doc, members[i].index as usize))
-                    .collect();
-                let id = fresh_id(store, candidates, &mut taken)?;
+                let id = fresh.pick(store, &candidates(list))?;
                 batch.changes.push((ChangeKind::New, id.clone(), None));
                 id
             }
@@ -704,7 +732,7 @@ fn add_documents<S: Store>(store: &S, mut incoming: Vec<Incoming>) -> Result<Bat
                 batch
                     .changes
                     .push((ChangeKind::Updated, oldest.id.clone(), None));
-                taken.insert(oldest.id.clone());
+                fresh.taken.insert(oldest.id.clone());
                 oldest.id.clone()
             }
         };

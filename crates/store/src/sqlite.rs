@@ -465,6 +465,13 @@ impl SqliteStore {
     fn with(conn: Connection, path: &Path, immutable: bool) -> SqliteStore {
         // every statement of a batch stays prepared (the default cache holds 16)
         conn.set_prepared_statement_cache_capacity(64);
+        // plans that do not depend on the values bound: SQLite built with STAT4 prepares a
+        // statement again whenever a value bound in a range changes (every search of the
+        // keys near a mention), and the store keeps no statistics that would use them
+        let _ = conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+            true,
+        );
         SqliteStore {
             conn,
             path: path.to_path_buf(),
