@@ -46,7 +46,7 @@ const MIGRATIONS: &[(i64, &str, Option<Backfill>)] = &[
     ),
     (
         7,
-        include_str!("migrations/sqlite/0007_drop_bodies.sql"),
+        include_str!("migrations/sqlite/0007_drop_sources_and_links.sql"),
         None,
     ),
 ];
@@ -343,6 +343,9 @@ fn fail<'a>(path: &'a Path, doing: &str) -> impl Fn(rusqlite::Error) -> StoreErr
 /// The kind of failure an SQLite error is.
 fn error_kind(e: &rusqlite::Error) -> ErrorKind {
     use rusqlite::ErrorCode as C;
+    if matches!(e, rusqlite::Error::FromSqlConversionFailure(..)) {
+        return ErrorKind::Damaged;
+    }
     match e.sqlite_error_code() {
         Some(C::DatabaseBusy | C::DatabaseLocked) => ErrorKind::Busy,
         Some(C::DiskFull) => ErrorKind::Full,
@@ -622,6 +625,7 @@ impl SqliteStore {
                 "event_key",
                 "the summary of event",
             ),
+            ("event_bodies", "body", "event_key", "the body of event"),
             (
                 "event_docs",
                 "part",
@@ -945,42 +949,29 @@ impl SqliteStore {
         })
     }
 
-    /// The event stored under `key`: its summary, its documents' parts and the events its
-    /// mentions answer.
-    fn assemble(&self, key: i64, id: String, summary: &str) -> Result<Event> {
-        let summary: rasid_merge::Summary =
-            self.parse(summary, &format!("the summary of event {id}"))?;
-        let parts: Vec<String> = self
+    /// The event stored under `key`, as stored whole or put together from its parts.
+    fn event_at(&self, key: i64, id: &str) -> Result<Event> {
+        let body: Option<String> = self
             .conn
-            .prepare_cached("SELECT part FROM event_docs WHERE event_key = ?1 ORDER BY doc_id")
-            .and_then(|mut st| {
-                st.query_map([key], |r| r.get(0))?
-                    .collect::<rusqlite::Result<Vec<String>>>()
-            })
-            .map_err(fail(&self.path, "cannot read an event's documents"))?;
-        let parts: Vec<DocPart> = parts
-            .iter()
-            .map(|p| self.parse(p, &format!("a document part of event {id}")))
-            .collect::<Result<_>>()?;
-        let responds_to = self.answered_by(key)?;
-        Ok(summary.event(id, &parts, responds_to))
+            .prepare_cached("SELECT body FROM event_bodies WHERE event_key = ?1")
+            .and_then(|mut st| st.query_row([key], |r| r.get(0)).optional())
+            .map_err(fail(&self.path, "cannot read an event"))?;
+        match body {
+            Some(body) => self.parse(&body, &format!("the body of event {id}")),
+            None => assemble(&self.conn, key, id.to_string())
+                .map_err(fail(&self.path, "cannot read an event")),
+        }
     }
 
     /// The events that the mentions of the event stored under `key` answer.
     fn answered_by(&self, key: i64) -> Result<Vec<String>> {
-        self.linked(
-            key,
-            "SELECT DISTINCT te.id FROM mentions AS s
-               JOIN mention_links AS l ON l.doc_key = s.doc_key AND l.seq = s.seq
-               JOIN mentions AS t ON t.doc_key = l.doc_key AND t.seq = l.target
-               JOIN events AS te ON te.key = t.event_key
-             WHERE s.event_key = ?1 AND t.event_key != ?1",
-        )
+        answered_by(&self.conn, key).map_err(fail(&self.path, "cannot read an event's links"))
     }
 
     /// The events whose mentions answer a mention of the event stored under `key`.
     fn answering(&self, key: i64) -> Result<Vec<String>> {
-        self.linked(
+        linked(
+            &self.conn,
             key,
             "SELECT DISTINCT se.id FROM mentions AS t
                JOIN mention_links AS l ON l.doc_key = t.doc_key AND l.target = t.seq
@@ -988,17 +979,7 @@ impl SqliteStore {
                JOIN events AS se ON se.key = s.event_key
              WHERE t.event_key = ?1 AND s.event_key != ?1",
         )
-    }
-
-    /// The ids a query of the links of the event stored under `key` (`?1`) gives.
-    fn linked(&self, key: i64, sql: &str) -> Result<Vec<String>> {
-        self.conn
-            .prepare_cached(sql)
-            .and_then(|mut st| {
-                st.query_map([key], |r| r.get(0))?
-                    .collect::<rusqlite::Result<Vec<String>>>()
-            })
-            .map_err(fail(&self.path, "cannot read an event's links"))
+        .map_err(fail(&self.path, "cannot read an event's links"))
     }
 
     /// Mentions by a query whose rows are `(doc, seq, cluster, event, body)`, in document
@@ -1221,22 +1202,19 @@ impl Store for SqliteStore {
         let mut events = Vec::new();
         let mut st = self
             .conn
-            .prepare_cached(
-                "SELECT e.key, s.summary FROM events AS e JOIN event_summaries AS s ON s.event_key = e.key
-                 WHERE e.id = ?1",
-            )
+            .prepare_cached("SELECT key FROM events WHERE id = ?1")
             .map_err(fail(&self.path, "cannot prepare a query"))?;
         let mut seen = HashSet::new();
         for id in ids {
             if !seen.insert(id) {
                 continue;
             }
-            let row: Option<(i64, String)> = st
-                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            let key: Option<i64> = st
+                .query_row([id], |r| r.get(0))
                 .optional()
                 .map_err(fail(&self.path, "cannot read an event"))?;
-            if let Some((key, summary)) = row {
-                events.push(self.assemble(key, id.clone(), &summary)?);
+            if let Some(key) = key {
+                events.push(self.event_at(key, id)?);
             }
         }
         events.sort_by(|a, b| a.id.cmp(&b.id));
@@ -1372,6 +1350,7 @@ fn delete_event_rows(conn: &Connection, key: i64) -> rusqlite::Result<()> {
         "DELETE FROM event_summaries WHERE event_key = ?1",
         "DELETE FROM event_docs WHERE event_key = ?1",
         "DELETE FROM event_actors WHERE event_key = ?1",
+        "DELETE FROM event_bodies WHERE event_key = ?1",
     ] {
         conn.prepare_cached(sql)?.execute([key])?;
     }
@@ -1489,6 +1468,7 @@ fn run_batch(conn: &Connection, batch: &Batch) -> rusqlite::Result<()> {
             }
         }
     }
+    refresh_bodies(conn, batch, &event_keys)?;
     if !batch.changes.is_empty() {
         // the log's times never go back, even if the clock does
         let last: Option<String> =
@@ -1507,6 +1487,115 @@ fn run_batch(conn: &Connection, batch: &Batch) -> rusqlite::Result<()> {
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         )?
         .execute([f])?;
+    }
+    Ok(())
+}
+
+/// A stored JSON value that does not parse: the store is damaged (an SQLite-side error, so
+/// that a write step can carry it; [`error_kind`] calls it damage).
+fn unparsable(what: String, e: serde_json::Error) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        0,
+        rusqlite::types::Type::Text,
+        format!("{what} does not parse: {e}").into(),
+    )
+}
+
+fn parse_stored<T: serde::de::DeserializeOwned>(
+    json: &str,
+    what: impl Fn() -> String,
+) -> rusqlite::Result<T> {
+    serde_json::from_str(json).map_err(|e| unparsable(what(), e))
+}
+
+/// The event stored under `key` put together: its summary, its documents' parts and the
+/// events its mentions answer.
+fn assemble(conn: &Connection, key: i64, id: String) -> rusqlite::Result<Event> {
+    let summary: String = conn
+        .prepare_cached("SELECT summary FROM event_summaries WHERE event_key = ?1")?
+        .query_row([key], |r| r.get(0))?;
+    let summary: rasid_merge::Summary =
+        parse_stored(&summary, || format!("the summary of event {id}"))?;
+    let parts: Vec<String> = conn
+        .prepare_cached("SELECT part FROM event_docs WHERE event_key = ?1 ORDER BY doc_id")?
+        .query_map([key], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let parts: Vec<DocPart> = parts
+        .iter()
+        .map(|p| parse_stored(p, || format!("a document part of event {id}")))
+        .collect::<rusqlite::Result<_>>()?;
+    let responds_to = answered_by(conn, key)?;
+    Ok(summary.event(id, &parts, responds_to))
+}
+
+/// The events that the mentions of the event stored under `key` answer.
+fn answered_by(conn: &Connection, key: i64) -> rusqlite::Result<Vec<String>> {
+    linked(
+        conn,
+        key,
+        "SELECT DISTINCT te.id FROM mentions AS s
+           JOIN mention_links AS l ON l.doc_key = s.doc_key AND l.seq = s.seq
+           JOIN mentions AS t ON t.doc_key = l.doc_key AND t.seq = l.target
+           JOIN events AS te ON te.key = t.event_key
+         WHERE s.event_key = ?1 AND t.event_key != ?1",
+    )
+}
+
+/// The ids a query of the links of the event stored under `key` (`?1`) gives.
+fn linked(conn: &Connection, key: i64, sql: &str) -> rusqlite::Result<Vec<String>> {
+    conn.prepare_cached(sql)?
+        .query_map([key], |r| r.get(0))?
+        .collect()
+}
+
+/// Events of at most this many documents keep their whole body, so that a read serves it
+/// as stored; a larger event is put together from its parts when read (rewriting its whole
+/// body each time a report joins it would make adding reports cost the event's size).
+pub const BODY_DOCUMENTS: i64 = 64;
+
+/// Writes again the bodies of the events the batch changed (written, or logged as new or
+/// updated: an event answering one that was merged shows the new id), or drops those of
+/// events that grew past [`BODY_DOCUMENTS`].
+fn refresh_bodies(conn: &Connection, batch: &Batch, keys: &Keys) -> rusqlite::Result<()> {
+    let mut changed: Vec<&str> = batch
+        .put_events
+        .iter()
+        .map(|w| w.id.as_str())
+        .chain(
+            batch
+                .changes
+                .iter()
+                .filter(|(k, _, _)| matches!(k, ChangeKind::New | ChangeKind::Updated))
+                .map(|(_, e, _)| e.as_str()),
+        )
+        .collect();
+    changed.sort_unstable();
+    changed.dedup();
+    let mut key_of = conn.prepare_cached("SELECT key, n_sources FROM events WHERE id = ?1")?;
+    for id in changed {
+        let row: Option<(i64, i64)> = match keys.get(id) {
+            Some(key) => conn
+                .prepare_cached("SELECT key, n_sources FROM events WHERE key = ?1")?
+                .query_row([key], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?,
+            None => key_of
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?,
+        };
+        let Some((key, documents)) = row else {
+            continue;
+        };
+        if documents > BODY_DOCUMENTS {
+            conn.prepare_cached("DELETE FROM event_bodies WHERE event_key = ?1")?
+                .execute([key])?;
+            continue;
+        }
+        let event = assemble(conn, key, id.to_string())?;
+        conn.prepare_cached(
+            "INSERT INTO event_bodies (event_key, body) VALUES (?1, ?2)
+             ON CONFLICT (event_key) DO UPDATE SET body = excluded.body",
+        )?
+        .execute(params![key, to_json(&event)?])?;
     }
     Ok(())
 }
@@ -1626,29 +1715,48 @@ impl Queries for SqliteStore {
         }
         // the order and the page from the narrow rows, then only those events' bodies
         let sql = format!(
-            "SELECT key FROM events WHERE {cond} ORDER BY {}{slice}",
+            "SELECT key, id FROM events WHERE {cond} ORDER BY {}{slice}",
             order_by(page.sort)
         );
-        let keys: Vec<i64> = self.query_column(&sql, &values, "cannot read events")?;
+        let params: Vec<rusqlite::types::Value> = values.iter().map(to_sql).collect();
+        let keys: Vec<(i64, String)> = self
+            .conn
+            .prepare_cached(&sql)
+            .and_then(|mut st| {
+                st.query_map(params_from_iter(params), |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .map_err(fail(&self.path, "cannot read events"))?;
         let mut row = self
             .conn
-            .prepare_cached(
-                "SELECT e.id, s.summary FROM events AS e JOIN event_summaries AS s ON s.event_key = e.key
-                 WHERE e.key = ?1",
-            )
+            .prepare_cached("SELECT body FROM event_bodies WHERE event_key = ?1")
             .map_err(fail(&self.path, "cannot prepare a query"))?;
-        keys.iter()
-            .map(|&key| {
-                let (id, summary): (String, String) = row
-                    .query_row([key], |r| Ok((r.get(0)?, r.get(1)?)))
+        keys.into_iter()
+            .map(|(key, id)| {
+                let body: Option<String> = row
+                    .query_row([key], |r| r.get(0))
+                    .optional()
                     .map_err(fail(&self.path, "cannot read an event"))?;
-                let event = self.assemble(key, id, &summary)?;
-                serde_json::to_string(&event).map_err(|e| {
-                    StoreError::other(format!(
-                        "{}: cannot write an event as JSON: {e}",
-                        self.path.display()
-                    ))
-                })
+                match body {
+                    // served as stored: checked to be JSON, never spliced in broken
+                    Some(body) => {
+                        self.parse::<serde::de::IgnoredAny>(
+                            &body,
+                            &format!("the body of event {id}"),
+                        )?;
+                        Ok(body)
+                    }
+                    None => {
+                        let event = assemble(&self.conn, key, id)
+                            .map_err(fail(&self.path, "cannot read an event"))?;
+                        serde_json::to_string(&event).map_err(|e| {
+                            StoreError::other(format!(
+                                "{}: cannot write an event as JSON: {e}",
+                                self.path.display()
+                            ))
+                        })
+                    }
+                }
             })
             .collect()
     }
@@ -2332,12 +2440,15 @@ mod tests {
             Vec::<String>::new()
         );
         {
+            // a stored body (what reads serve) and another event's summary (what reports
+            // join) cut short
             let conn = Connection::open(&path).unwrap();
-            conn.execute(
-                "UPDATE event_summaries SET summary = '{\"event_type\": ' WHERE event_key = (SELECT MIN(event_key) FROM event_summaries)",
-                [],
-            )
-            .unwrap();
+            for sql in [
+                "UPDATE event_bodies SET body = '{\"id\": ' WHERE event_key = (SELECT MIN(event_key) FROM event_bodies)",
+                "UPDATE event_summaries SET summary = '{\"event_type\": ' WHERE event_key = (SELECT MAX(event_key) FROM event_summaries)",
+            ] {
+                conn.execute(sql, []).unwrap();
+            }
         }
         let s = SqliteStore::open_read_only(&path).unwrap();
         let e = s
@@ -2346,8 +2457,9 @@ mod tests {
         assert_eq!(e.kind, ErrorKind::Damaged);
         assert!(e.message.contains("does not parse"), "{e}");
         let problems = s.check().unwrap();
-        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(problems[0].contains("the summary of event"), "{problems:?}");
+        assert!(problems[1].contains("the body of event"), "{problems:?}");
     }
 
     #[test]
@@ -2405,5 +2517,29 @@ mod tests {
         // cannot read so is opened as it is on disk
         let (_, events) = read.unwrap();
         assert_eq!(events.unwrap(), expected);
+    }
+
+    #[test]
+    fn an_event_of_many_documents_is_put_together_when_read() {
+        let docs = crate::testing::one_act_told(BODY_DOCUMENTS as usize + 6);
+        let (_dir, mut s) = store();
+        run(&mut s, &docs[..10], 7);
+        let bodies = |s: &SqliteStore| -> i64 {
+            s.conn
+                .query_row("SELECT COUNT(*) FROM event_bodies", [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(bodies(&s), 1);
+        run(&mut s, &docs[10..], 7);
+        let events = s.events(&Filter::default(), &Page::default()).unwrap();
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].docs.len(), docs.len());
+        assert_eq!(
+            bodies(&s),
+            0,
+            "no body kept past {BODY_DOCUMENTS} documents"
+        );
+        assert_eq!(events, extract_events(&docs, lex()));
+        assert_eq!(s.events_by_id(&[events[0].id.clone()]).unwrap(), events);
     }
 }

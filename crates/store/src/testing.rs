@@ -121,3 +121,20 @@ pub fn bridged_reports() -> [Document; 3] {
         report("c-unknown", "مجهولة"),
     ]
 }
+
+/// `n` reports of one strike, written for these tests: one place and date, other counts
+/// and sources.
+pub fn one_act_told(n: usize) -> Vec<Document> {
+    (0..n)
+        .map(|i| Document {
+            id: format!("told-{i:03}"),
+            text: format!(
+                "قصفت طائرة مسيرة مواقع في مدينة الميادين يوم 12 آذار 2024 وقتلت {} مسلحين، بحسب المصدر رقم {i}.",
+                2 + i % 5
+            ),
+            url: None,
+            outlet: None,
+            published: Day::parse_iso("2024-03-13"),
+        })
+        .collect()
+}
