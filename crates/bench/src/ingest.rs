@@ -7,7 +7,7 @@ mod scale;
 
 use rasid_bench::{exit_status, read_docs, time_runs, varied_corpus, Flags, Stats, MB};
 use rasid_lexicons::Lexicons;
-use rasid_merge::Event;
+use rasid_merge::{Event, Sketch};
 use rasid_resolution::resolve_document;
 use rasid_store::{
     ingest, Batch, Counts, DocumentMeta, EventState, IngestOptions, Probe, SqliteStore, Store,
@@ -153,6 +153,12 @@ impl Store for TimedStore {
         self.time("mentions_of_documents", || {
             self.inner.mentions_of_documents(docs)
         })
+    }
+    fn candidate_copies(&self, sketch: &Sketch) -> R<Vec<(String, Sketch)>> {
+        self.time("candidate_copies", || self.inner.candidate_copies(sketch))
+    }
+    fn sketches(&self, docs: &[String]) -> R<Vec<(String, Sketch)>> {
+        self.time("sketches", || self.inner.sketches(docs))
     }
     fn documents_shared_by(&self, events: &[String]) -> R<Vec<String>> {
         self.time("documents_shared_by", || {

@@ -213,10 +213,7 @@ fn run(opts: &Options) -> Result<(), String> {
     let events_stats = Stats::of(&events_times);
     let resolved: Vec<DocumentMentions> = merge_slice
         .iter()
-        .map(|d| DocumentMentions {
-            doc: d.id.clone(),
-            mentions: resolve_document(d, &lex),
-        })
+        .map(|d| DocumentMentions::of(d, &lex))
         .collect();
     let merge_mentions: usize = resolved.iter().map(|d| d.mentions.len()).sum();
     eprintln!("merge alone ({merge_mentions} mentions), {MERGE_RUNS} runs");

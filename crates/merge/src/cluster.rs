@@ -60,12 +60,20 @@ impl UnionFind {
     }
 }
 
-/// The pairs among `items` that may be compatible: same type and sub-type, latitudes
-/// within [`SAME_PLACE_LAT`] (sorted by type then latitude, each item meets only the
-/// items after it inside that band).
-fn nearby_pairs(items: &[&MatchKey]) -> Vec<(usize, usize)> {
+/// The pairs among `items` that may be compatible: same type (and sub-type, when
+/// `by_sub_type`), latitudes within [`SAME_PLACE_LAT`] (sorted by type then latitude, each
+/// item meets only the items after it inside that band).
+fn nearby_pairs(items: &[&MatchKey], by_sub_type: bool) -> Vec<(usize, usize)> {
     let mut order: Vec<usize> = (0..items.len()).collect();
-    let kind = |i: usize| (&items[i].event_type, &items[i].sub_event_type);
+    let none = String::new();
+    let kind = |i: usize| {
+        let sub = if by_sub_type {
+            &items[i].sub_event_type
+        } else {
+            &none
+        };
+        (&items[i].event_type, sub)
+    };
     order.sort_by(|&a, &b| {
         kind(a)
             .cmp(&kind(b))
@@ -108,7 +116,7 @@ pub fn document_clusters(mentions: &[ResolvedMention], keys: &[MatchKey]) -> Vec
         }
     }
     let first_keys: Vec<&MatchKey> = firsts.iter().map(|&i| &keys[i]).collect();
-    for (a, b) in nearby_pairs(&first_keys) {
+    for (a, b) in nearby_pairs(&first_keys, false) {
         let (i, j) = (firsts[a], firsts[b]);
         if compatible_in_document(&keys[i], said(i), &keys[j], said(j)) {
             uf.union(i, j);
@@ -231,7 +239,7 @@ pub fn group_keys<'k>(
 /// compatible with every member of the other, so all are one act.
 pub fn link_groups(uf: &mut UnionFind, groups: &mut [KeyGroup]) {
     let keys: Vec<&MatchKey> = groups.iter().map(|g| g.key).collect();
-    for (a, b) in nearby_pairs(&keys) {
+    for (a, b) in nearby_pairs(&keys, true) {
         if compatible_across_documents(keys[a], keys[b]) {
             uf.union(groups[a].node, groups[b].node);
             groups[a].attach(uf);

@@ -47,7 +47,25 @@ pub struct MatchKey {
     pub actor2: Option<ActorKey>,
     /// Sorted, without repeats.
     pub weapons: Vec<String>,
+    /// Killed and injured as the mention counts them.
+    #[serde(default)]
+    pub fatalities: Option<(u32, u32)>,
+    #[serde(default)]
+    pub injured: Option<(u32, u32)>,
+    /// Who the text says reported or claimed it (canonical names), sorted, without the
+    /// ones that name no particular source ([`GENERIC_CLAIMANT`]).
+    #[serde(default)]
+    pub claimants: Vec<String>,
 }
+
+/// Canonical names of claimants that name no particular source ("مصادر محلية") begin so
+/// (data/LEXICONS.md): two reports citing "local sources" share nothing.
+pub const GENERIC_CLAIMANT: &str = "Local";
+
+/// The longest span of days (first to last) that still dates an act well enough for two
+/// reports of it to be matched by their dates alone: a day, a night across two days, "in
+/// the last days"; a month or a year dates nothing.
+pub const DATED_DAYS: i64 = 3;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlaceKey {
@@ -102,6 +120,19 @@ impl MatchKey {
             actor1: m.actor1.as_ref().map(ActorKey::of),
             actor2: m.actor2.as_ref().map(ActorKey::of),
             weapons,
+            fatalities: m.fatalities,
+            injured: m.injured,
+            claimants: {
+                let mut c: Vec<String> = m
+                    .claimants
+                    .iter()
+                    .filter(|c| !c.starts_with(GENERIC_CLAIMANT))
+                    .cloned()
+                    .collect();
+                c.sort_unstable();
+                c.dedup();
+                c
+            },
         }
     }
 
@@ -149,41 +180,89 @@ impl MatchKey {
         for w in &self.weapons {
             text(&mut h, w);
         }
+        for count in [self.fatalities, self.injured] {
+            match count {
+                Some((min, max)) => {
+                    h = fnv1a_from(h, &[1]);
+                    h = fnv1a_from(h, &min.to_le_bytes());
+                    h = fnv1a_from(h, &max.to_le_bytes());
+                }
+                None => h = fnv1a_from(h, &[0]),
+            }
+        }
+        h = fnv1a_from(h, &(self.claimants.len() as u64).to_le_bytes());
+        for c in &self.claimants {
+            text(&mut h, c);
+        }
         h as i64
     }
 
-    /// The attacker, when one is named.
-    fn named_attacker(&self) -> Option<&ActorKey> {
-        self.actor1.as_ref().filter(|a| !a.unidentified)
+    /// Whether the act has days narrow enough to be matched by ([`DATED_DAYS`]).
+    fn well_dated(&self) -> bool {
+        self.dated
+            && self
+                .days
+                .is_some_and(|(f, l)| l.days_since_epoch() - f.days_since_epoch() < DATED_DAYS)
     }
 }
 
-/// Whether mentions with these keys, from two different documents, can be one act: the
-/// same type, place, overlapping days and compatible actors, and positive agreement: known
-/// dates on both sides (or, when one is unknown, the same named attacker) and no
-/// conflicting weapons.
+/// Whether mentions with these keys, from two different documents, can be one act. Reports
+/// of one act by different outlets are matched on positive evidence, never on the mere
+/// absence of a conflict: the same town or site (precision 1), the same type, compatible
+/// actors, no conflicting weapons, and either days that overlap and are each narrow
+/// ([`DATED_DAYS`]), or — when a report gives no such date — a casualty figure both give,
+/// or a claim by the same named source. A province or a region says too little to tell
+/// two acts in it apart.
 pub fn compatible_across_documents(a: &MatchKey, b: &MatchKey) -> bool {
+    if a.place.precision != 1 || b.place.precision != 1 {
+        return false;
+    }
     if !same_act_frame(a, b) || !days_overlap(a.days, b.days) {
         return false;
     }
-    let same_named_attacker = match (a.named_attacker(), b.named_attacker()) {
-        (Some(x), Some(y)) => actors_compatible(Some(x), Some(y)),
-        _ => false,
-    };
     let weapons_agree = a.weapons.is_empty()
         || b.weapons.is_empty()
         || a.weapons.iter().any(|w| b.weapons.contains(w));
-    ((a.dated && b.dated) || same_named_attacker) && weapons_agree
+    let dated = a.well_dated() && b.well_dated();
+    weapons_agree && (dated || shared_figure(a, b) || shared_claimant(a, b))
+}
+
+/// Both give a casualty count (of at least two: "a man was killed" is too common to tell
+/// acts apart) and the counts meet, or come within a quarter of each other (a toll rises
+/// as the hours pass: 8 killed in the morning's report, 10 in the evening's).
+fn shared_figure(a: &MatchKey, b: &MatchKey) -> bool {
+    let meet = |x: Option<(u32, u32)>, y: Option<(u32, u32)>| match (x, y) {
+        (Some((x0, x1)), Some((y0, y1))) => {
+            let (low, high) = (x0.max(y0), x1.min(y1));
+            x1.max(y1) >= 2 && (low <= high || 4 * u64::from(low) <= 5 * u64::from(high))
+        }
+        _ => false,
+    };
+    meet(a.fatalities, b.fatalities) || meet(a.injured, b.injured)
+}
+
+/// Both cite the same named source for it.
+fn shared_claimant(a: &MatchKey, b: &MatchKey) -> bool {
+    a.claimants.iter().any(|c| b.claimants.contains(c))
 }
 
 /// Whether two mentions of one document can be one act. A document may tell the date once
 /// and leave it out elsewhere: a date only assumed (`said` false: the publication day)
 /// yields to one said. Anything compatible across documents is compatible here.
+///
+/// Within a document the sub-type may differ when one telling names no weapon: the
+/// headline's «قصف» and the body's «غارة بطائرة مسيرة», a spokesman's restatement without
+/// the weapon, tell one act, whose event takes the most specific telling (see `Summary`);
+/// two tellings naming different weapons are two acts.
 pub fn compatible_in_document(a: &MatchKey, a_said: bool, b: &MatchKey, b_said: bool) -> bool {
-    same_act_frame(a, b) && (!a_said || !b_said || days_overlap(a.days, b.days))
+    a.event_type == b.event_type
+        && (a.sub_event_type == b.sub_event_type || a.weapons.is_empty() || b.weapons.is_empty())
+        && same_place(&a.place, &b.place)
+        && same_actors(a, b)
+        && (!a_said || !b_said || days_overlap(a.days, b.days))
 }
 
-/// Type, place and actors agree.
+/// Type, sub-type, place and actors agree.
 fn same_act_frame(a: &MatchKey, b: &MatchKey) -> bool {
     a.event_type == b.event_type
         && a.sub_event_type == b.sub_event_type
@@ -252,21 +331,56 @@ mod tests {
             }),
             actor2: None,
             weapons: vec![],
+            fatalities: None,
+            injured: None,
+            claimants: vec![],
         }
     }
 
     #[test]
-    fn across_documents_an_undated_act_needs_the_same_named_attacker() {
-        let undated = key(false, None);
+    fn across_documents_an_act_is_matched_by_a_narrow_date_a_figure_or_a_claim() {
+        let undated = key(false, Some("A"));
+        // the same attacker at the same town says nothing of which of its acts this is
         assert!(!compatible_across_documents(&undated, &undated));
         assert!(compatible_in_document(&undated, false, &undated, false));
-        let by = |name| key(false, Some(name));
-        assert!(compatible_across_documents(&by("A"), &by("A")));
-        assert!(!compatible_across_documents(&by("A"), &by("B")));
         assert!(compatible_across_documents(
             &key(true, None),
             &key(true, Some("A"))
         ));
+        assert!(!compatible_across_documents(
+            &key(true, Some("A")),
+            &key(true, Some("B"))
+        ));
+        let counted = |n: u32| MatchKey {
+            fatalities: Some((n, n)),
+            ..undated.clone()
+        };
+        assert!(compatible_across_documents(&counted(5), &counted(5)));
+        assert!(!compatible_across_documents(&counted(5), &counted(9)));
+        assert!(!compatible_across_documents(&counted(1), &counted(1)));
+        let claimed = |by: &str| MatchKey {
+            claimants: vec![by.into()],
+            ..undated.clone()
+        };
+        assert!(compatible_across_documents(
+            &claimed("SOHR"),
+            &claimed("SOHR")
+        ));
+        assert!(!compatible_across_documents(
+            &claimed("SOHR"),
+            &claimed("SANA")
+        ));
+    }
+
+    #[test]
+    fn a_month_or_a_province_tells_two_acts_apart_no_better_than_nothing() {
+        let mut month = key(true, None);
+        month.days = Day::new(2024, 1, 1).zip(Day::new(2024, 1, 31));
+        assert!(!compatible_across_documents(&month, &key(true, None)));
+        let mut province = key(true, None);
+        province.place.precision = 3;
+        assert!(!compatible_across_documents(&province, &province));
+        assert!(compatible_in_document(&province, true, &province, true));
     }
 
     #[test]

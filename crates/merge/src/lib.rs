@@ -16,28 +16,40 @@ pub use event::{ActorRef, Event, EventDate, Evidence, Location, Range, Source};
 pub use key::{possible_days, MatchKey, SAME_PLACE_KM, SAME_PLACE_LAT, UNDATED_WINDOW_DAYS};
 pub use summary::{DocPart, MemberKey, Summary};
 
-use rasid_extraction::Document;
+use rasid_extraction::{Analysis, Document};
 use rasid_lexicons::Lexicons;
-use rasid_resolution::{resolve_document, ResolvedMention};
+use rasid_resolution::{resolve, ResolvedMention};
 use rasid_text::hash::fnv1a;
 use std::collections::{BTreeSet, HashMap};
 
-/// The resolved mentions of one document.
+/// The resolved mentions of one document, and the sketch of its text
+/// ([`rasid_text::sketch`]) that tells its copies.
 pub struct DocumentMentions {
     pub doc: String,
     pub mentions: Vec<ResolvedMention>,
+    pub sketch: Option<Sketch>,
+}
+
+/// A text's MinHash sketch.
+pub type Sketch = [u32; rasid_text::sketch::SKETCH_SIZE];
+
+impl DocumentMentions {
+    /// Extraction and resolution of a document, with the sketch of its text.
+    pub fn of(doc: &Document, lex: &Lexicons) -> DocumentMentions {
+        let analysis = Analysis::new(&doc.text, doc.published, lex);
+        DocumentMentions {
+            doc: doc.id.clone(),
+            sketch: rasid_text::sketch::sketch(analysis.text(), &analysis.tokens),
+            mentions: resolve(&analysis, &doc.text),
+        }
+    }
 }
 
 /// The whole pipeline over a set of documents: extraction and resolution of each, then
 /// the merge of all.
 pub fn extract_events(docs: &[Document], lex: &Lexicons) -> Vec<Event> {
-    let mentions: Vec<DocumentMentions> = docs
-        .iter()
-        .map(|d| DocumentMentions {
-            doc: d.id.clone(),
-            mentions: resolve_document(d, lex),
-        })
-        .collect();
+    let mentions: Vec<DocumentMentions> =
+        docs.iter().map(|d| DocumentMentions::of(d, lex)).collect();
     merge(&mentions)
 }
 
@@ -65,6 +77,67 @@ pub struct Member<'m> {
     /// Its act within its document ([`document_clusters`]).
     pub cluster: u32,
     pub key: &'m MatchKey,
+    /// Whether its date is said in the text (not only assumed from publication).
+    pub said: bool,
+}
+
+/// Joins the mentions of documents that are copies of one text (`sketches`: each
+/// document's sketch; [`rasid_text::sketch::copies`]) as the mentions of one document are
+/// joined: copies tell the same acts in the same words, dated or not, so their mentions
+/// are one act whenever they could be within one document. Candidate copies are the
+/// documents sharing a band of their sketches; in a band they are compared in document id
+/// order, each with the next one that is a copy of it, which joins a set of copies
+/// through a chain instead of every pair.
+pub fn link_copies(uf: &mut UnionFind, members: &[Member], sketches: &[(&str, &Sketch)]) {
+    use rasid_text::sketch::{bands, copies};
+    let mut buckets: HashMap<i64, Vec<usize>> = HashMap::new();
+    for (d, (_, sketch)) in sketches.iter().enumerate() {
+        for band in bands(sketch) {
+            buckets.entry(band).or_default().push(d);
+        }
+    }
+    let mut pairs: BTreeSet<(usize, usize)> = BTreeSet::new();
+    for docs in buckets.values_mut() {
+        docs.sort_by(|&a, &b| sketches[a].0.cmp(sketches[b].0));
+        docs.dedup();
+        for (n, &a) in docs.iter().enumerate() {
+            if let Some(&b) = docs[n + 1..]
+                .iter()
+                .find(|&&b| copies(sketches[a].1, sketches[b].1))
+            {
+                pairs.insert((a.min(b), a.max(b)));
+            }
+        }
+    }
+    let mut of_doc: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, m) in members.iter().enumerate() {
+        of_doc.entry(m.doc).or_default().push(i);
+    }
+    let none = Vec::new();
+    for (a, b) in pairs {
+        let (left, right) = (
+            of_doc.get(sketches[a].0).unwrap_or(&none),
+            of_doc.get(sketches[b].0).unwrap_or(&none),
+        );
+        link_mentions_of_copies(uf, members, left, right);
+    }
+}
+
+/// Joins each mention of one copy to the mentions of another it could be one act with.
+pub fn link_mentions_of_copies(
+    uf: &mut UnionFind,
+    members: &[Member],
+    left: &[usize],
+    right: &[usize],
+) {
+    for &i in left {
+        for &j in right {
+            let (x, y) = (&members[i], &members[j]);
+            if key::compatible_in_document(x.key, x.said, y.key, y.said) {
+                uf.union(i, j);
+            }
+        }
+    }
 }
 
 /// Joins, over nodes `0..members.len()`, the members of one act within a document and
@@ -82,10 +155,12 @@ pub fn link_members<'m>(members: &[Member<'m>]) -> (UnionFind, Vec<KeyGroup<'m>>
     (uf, groups)
 }
 
-/// The acts of mentions of several documents: for each member, the number of its act,
-/// acts numbered in order of their first member (by document id, then position).
-pub fn acts(members: &[Member]) -> Vec<usize> {
+/// The acts of mentions of several documents (`sketches`: theirs, for copies): for each
+/// member, the number of its act, acts numbered in order of their first member (by
+/// document id, then position).
+pub fn acts(members: &[Member], sketches: &[(&str, &Sketch)]) -> Vec<usize> {
     let (mut uf, _) = link_members(members);
+    link_copies(&mut uf, members, sketches);
     let mut order: Vec<usize> = (0..members.len()).collect();
     order.sort_by_key(|&i| (members[i].doc, members[i].index));
     let mut number: HashMap<usize, usize> = HashMap::new();
@@ -121,11 +196,16 @@ pub fn merge_with_members(given: &[DocumentMentions]) -> Merged {
                 index: k as u32,
                 cluster: clusters[s][k],
                 key: &keys[s][k],
+                said: m.date.span.is_some(),
             });
             mention_of.push(m);
         }
     }
-    let act = acts(&members);
+    let sketches: Vec<(&str, &Sketch)> = by_id
+        .iter()
+        .filter_map(|&d| Some((given[d].doc.as_str(), given[d].sketch.as_ref()?)))
+        .collect();
+    let act = acts(&members, &sketches);
     let n_acts = act.iter().map(|a| a + 1).max().unwrap_or(0);
     let mut act_members: Vec<Vec<usize>> = vec![Vec::new(); n_acts];
     for (i, &a) in act.iter().enumerate() {
@@ -301,10 +381,7 @@ mod tests {
         let docs = examples();
         let resolved: Vec<DocumentMentions> = docs
             .iter()
-            .map(|d| DocumentMentions {
-                doc: d.id.clone(),
-                mentions: resolve_document(d, lex()),
-            })
+            .map(|d| DocumentMentions::of(d, lex()))
             .collect();
         let merged = merge_with_members(&resolved);
         let mut folded_several = false;
@@ -345,5 +422,63 @@ mod tests {
             );
         }
         assert!(folded_several);
+    }
+
+    #[test]
+    fn a_restatement_without_the_weapon_is_the_same_act() {
+        let docs = [doc(
+            "a",
+            "2024-01-20",
+            "قصفت طائرة مسيرة أمس مواقع في مدينة الميادين، ما أدى إلى مقتل ثلاثة عناصر.\nوقال متحدث عسكري إن القصف على الميادين استهدف مستودعا للأسلحة.",
+        )];
+        let events = extract_events(&docs, lex());
+        assert_eq!(events.len(), 1, "{events:#?}");
+        assert_eq!(events[0].sub_event_type, "Air/drone strike");
+    }
+
+    #[test]
+    fn undated_reports_of_one_town_and_attacker_are_one_act_only_with_a_shared_figure() {
+        let undated = |id: &str, text: &str| Document {
+            published: None,
+            ..doc(id, "2024-01-20", text)
+        };
+        let apart = [
+            undated("a", "قصفت طائرة مسيرة أمريكية مواقع في مدينة الميادين."),
+            undated(
+                "b",
+                "استهدفت طائرة مسيرة أمريكية مستودعا في مدينة الميادين.",
+            ),
+        ];
+        assert_eq!(extract_events(&apart, lex()).len(), 2);
+        let together = [
+            undated(
+                "a",
+                "قصفت طائرة مسيرة أمريكية مواقع في مدينة الميادين، ما أدى إلى مقتل خمسة عناصر.",
+            ),
+            undated(
+                "b",
+                "قتل خمسة عناصر في غارة لطائرة مسيرة أمريكية استهدفت مستودعا في مدينة الميادين.",
+            ),
+        ];
+        let events = extract_events(&together, lex());
+        assert_eq!(events.len(), 1, "{events:#?}");
+        assert_eq!(events[0].docs, ["a", "b"]);
+    }
+
+    #[test]
+    fn copies_of_a_report_share_its_events_dated_or_not() {
+        let report = "قصفت طائرة مسيرة مجهولة فجر اليوم موقعا عسكريا قرب مدينة الميادين بريف دير الزور الشرقي، \
+            ما أدى إلى مقتل ثلاثة عناصر وإصابة خمسة آخرين، بحسب مصادر محلية. وقال شهود عيان إن سيارات \
+            الإسعاف هرعت إلى المكان، فيما فرضت القوات طوقا أمنيا حول الموقع. ولم تتبن أي جهة المسؤولية.";
+        let docs = [
+            doc("a", "2024-01-20", report),
+            Document {
+                published: None,
+                ..doc("b", "2024-01-20", &format!("نقلا عن وكالة محلية\n{report}"))
+            },
+        ];
+        let events = extract_events(&docs, lex());
+        assert_eq!(events.len(), 1, "{events:#?}");
+        assert_eq!(events[0].docs, ["a", "b"]);
     }
 }

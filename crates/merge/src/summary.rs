@@ -22,7 +22,9 @@ pub type MemberKey = (String, u32);
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     pub event_type: String,
-    pub sub_event_type: String,
+    /// The most specific telling's sub-type: the first report that names a weapon, else
+    /// the first report (`(sub-type, names a weapon, member)`).
+    pub sub_event_type: (String, bool, MemberKey),
     /// The finest place told (lowest precision), the first report's among equals.
     pub place: Option<(Location, MemberKey)>,
     pub date: DateSummary,
@@ -220,7 +222,7 @@ impl Summary {
     pub fn of(m: &ResolvedMention, key: MemberKey) -> Summary {
         let mut s = Summary {
             event_type: m.event_type.clone(),
-            sub_event_type: m.sub_event_type.clone(),
+            sub_event_type: (m.sub_event_type.clone(), !m.weapons.is_empty(), key.clone()),
             place: None,
             date: DateSummary::default(),
             actor1: Vec::new(),
@@ -235,6 +237,7 @@ impl Summary {
 
     /// Adds a mention of the same act.
     pub fn add(&mut self, m: &ResolvedMention, key: MemberKey) {
+        self.more_specific(&(m.sub_event_type.clone(), !m.weapons.is_empty(), key.clone()));
         let p = &m.place;
         let finer = self
             .place
@@ -286,9 +289,19 @@ impl Summary {
             .sort_by(|a, b| (&a.1, a.2, &a.0).cmp(&(&b.1, b.2, &b.0)));
     }
 
+    /// Keeps the sub-type of a telling that names a weapon over one that does not, the
+    /// first report's among equals.
+    fn more_specific(&mut self, telling: &(String, bool, MemberKey)) {
+        let (mine, theirs) = (&self.sub_event_type, telling);
+        if (theirs.1, std::cmp::Reverse(&theirs.2)) > (mine.1, std::cmp::Reverse(&mine.2)) {
+            self.sub_event_type = telling.clone();
+        }
+    }
+
     /// Takes in another event of the same act: the result is the summary of the mentions
     /// of both.
     pub fn absorb(&mut self, other: &Summary) {
+        self.more_specific(&other.sub_event_type);
         if let Some((location, key)) = &other.place {
             let finer = self
                 .place
@@ -329,7 +342,7 @@ impl Summary {
             id,
             docs: parts.iter().map(|p| p.doc.clone()).collect(),
             event_type: self.event_type.clone(),
-            sub_event_type: self.sub_event_type.clone(),
+            sub_event_type: self.sub_event_type.0.clone(),
             date: self.date.date(),
             actor1: self.actor1(),
             actor2: self.actor2(),
@@ -436,7 +449,11 @@ impl Summary {
         }
         let summary = Summary {
             event_type: e.event_type.clone(),
-            sub_event_type: e.sub_event_type.clone(),
+            sub_event_type: (
+                e.sub_event_type.clone(),
+                !e.weapons.is_empty(),
+                first.clone(),
+            ),
             place: e.location.clone().map(|l| (l, first.clone())),
             date,
             actor1: tally(&e.actor1),

@@ -25,9 +25,10 @@ use crate::{
 };
 use rasid_extraction::{Analysis, Document};
 use rasid_lexicons::Lexicons;
-use rasid_merge::key::compatible_across_documents;
+use rasid_merge::key::{compatible_across_documents, compatible_in_document};
 use rasid_merge::{
-    acts, document_clusters, event_id, link_members, DocPart, MatchKey, Member, SAME_PLACE_LAT,
+    acts, document_clusters, event_id, link_copies, link_members, DocPart, MatchKey, Member,
+    Sketch, SAME_PLACE_LAT,
 };
 use rasid_resolution::{resolve, ResolvedMention};
 use rasid_text::Day;
@@ -121,13 +122,18 @@ struct Incoming {
     hash: String,
     mentions: Vec<ResolvedMention>,
     search_terms: String,
+    sketch: Option<Sketch>,
     replaces: Option<String>,
     /// When it was first stored, for a document extracted again.
     ingested: Option<String>,
 }
 
-/// The mentions and search terms of a document.
-type Extracted = (Vec<ResolvedMention>, String);
+/// The mentions, search terms and sketch of a document.
+type Extracted = (Vec<ResolvedMention>, String, Option<Sketch>);
+
+/// Most stored copies of a new document whose mentions it is compared with: copies of one
+/// text are joined already, so a few stand for all.
+const COPIES_READ: usize = 8;
 
 /// Ingests `docs` into `store`, `options.batch_size` at a time, taking each batch from
 /// the iterator only when the one before is stored (memory holds one batch, whatever the
@@ -280,12 +286,14 @@ fn classify<S: Store>(
         } else {
             summary.documents_new += 1;
         }
-        let (mentions, search_terms) = extracted[n].take().unwrap_or_else(|| extract(doc, lex));
+        let (mentions, search_terms, sketch) =
+            extracted[n].take().unwrap_or_else(|| extract(doc, lex));
         slot_of_id.insert(doc.id.clone(), incoming.len());
         slot_of_hash.insert(hash.clone(), incoming.len());
         incoming.push(Some(Incoming {
             mentions,
             search_terms,
+            sketch,
             doc: doc.clone(),
             hash,
             replaces,
@@ -333,7 +341,8 @@ impl StoredMatches {
 fn extract(doc: &Document, lex: &Lexicons) -> Extracted {
     let analysis = Analysis::new(&doc.text, doc.published, lex);
     let terms = rasid_text::search::index_terms(analysis.text(), &analysis.tokens);
-    (resolve(&analysis, &doc.text), terms)
+    let sketch = rasid_text::sketch::sketch(analysis.text(), &analysis.tokens);
+    (resolve(&analysis, &doc.text), terms, sketch)
 }
 
 fn note_duplicate(summary: &mut Summary, doc: &str, of: &str) {
@@ -509,9 +518,14 @@ fn remove_documents<S: Store>(store: &S, replaced: &[(String, bool)]) -> Result<
             index: m.seq,
             cluster: m.cluster,
             key,
+            said: m.mention.date.span.is_some(),
         })
         .collect();
-    let act = acts(&members);
+    let mut remaining: Vec<String> = stored.iter().map(|m| m.doc.clone()).collect();
+    remaining.dedup();
+    let sketches = store.sketches(&remaining)?;
+    let sketch_refs: Vec<(&str, &Sketch)> = sketches.iter().map(|(d, s)| (d.as_str(), s)).collect();
+    let act = acts(&members, &sketch_refs);
     let n_acts = act.iter().map(|a| a + 1).max().unwrap_or(0);
     let mut act_id: Vec<Option<String>> = vec![None; n_acts];
     let mut olds: Vec<EventState> = store.event_states(&affected)?;
@@ -633,11 +647,17 @@ fn add_documents<S: Store>(store: &S, mut incoming: Vec<Incoming>) -> Result<Bat
                 index: k as u32,
                 cluster: clusters[d][k],
                 key: &keys[d][k],
+                said: m.date.span.is_some(),
             });
             mention_of.push(m);
         }
     }
     let (mut uf, mut groups) = link_members(&members);
+    let sketches: Vec<(&str, &Sketch)> = incoming
+        .iter()
+        .filter_map(|i| Some((i.doc.id.as_str(), i.sketch.as_ref()?)))
+        .collect();
+    link_copies(&mut uf, &members, &sketches);
     // each distinct key asks the store once for the keys near it
     let mut stored_node: BTreeMap<String, usize> = BTreeMap::new();
     for g in &mut groups {
@@ -646,6 +666,39 @@ fn add_documents<S: Store>(store: &S, mut incoming: Vec<Incoming>) -> Result<Bat
                 let node = *stored_node.entry(near.event).or_insert_with(|| uf.push());
                 uf.union(g.node, node);
                 g.attach(&mut uf);
+            }
+        }
+    }
+    // the stored copies of each new document: its mentions join theirs as one document's
+    // would, whatever their dates
+    let mut first_member = 0;
+    for i in &incoming {
+        let own = first_member..first_member + i.mentions.len();
+        first_member = own.end;
+        let Some(sketch) = &i.sketch else { continue };
+        let mut copies: Vec<(String, f64)> = store
+            .candidate_copies(sketch)?
+            .into_iter()
+            .filter(|(doc, other)| *doc != i.doc.id && rasid_text::sketch::copies(sketch, other))
+            .map(|(doc, other)| {
+                let similar = rasid_text::sketch::similarity(sketch, &other);
+                (doc, similar)
+            })
+            .collect();
+        copies.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        copies.truncate(COPIES_READ);
+        let docs: Vec<String> = copies.into_iter().map(|(d, _)| d).collect();
+        for stored in store.mentions_of_documents(&docs)? {
+            let key = MatchKey::of(&stored.mention);
+            let said = stored.mention.date.span.is_some();
+            for k in own.clone() {
+                let m = &members[k];
+                if compatible_in_document(m.key, m.said, &key, said) {
+                    let node = *stored_node
+                        .entry(stored.event.clone())
+                        .or_insert_with(|| uf.push());
+                    uf.union(k, node);
+                }
             }
         }
     }
@@ -781,6 +834,7 @@ fn add_documents<S: Store>(store: &S, mut incoming: Vec<Incoming>) -> Result<Bat
             },
             text: i.doc.text,
             search_terms: i.search_terms,
+            sketch: i.sketch,
         });
     }
     Ok(batch)
@@ -828,10 +882,11 @@ fn reextract<S: Store>(
                 outlet: stored.meta.outlet,
                 published: stored.meta.published.as_deref().and_then(Day::parse_iso),
             };
-            let (mentions, search_terms) = extract(&doc, lex);
+            let (mentions, search_terms, sketch) = extract(&doc, lex);
             incoming.push(Incoming {
                 mentions,
                 search_terms,
+                sketch,
                 hash: stored.meta.content_hash,
                 replaces: Some(stored.meta.id),
                 ingested: Some(stored.meta.ingested),

@@ -16,7 +16,7 @@ pub use filter::{ActorPlan, Filter, FilterError, SqlHints, FILTER_NAMES};
 pub use ingest::{ingest, IngestOptions, Summary, DEFAULT_BATCH_SIZE};
 pub use sqlite::SqliteStore;
 
-use rasid_merge::{DocPart, Event, MatchKey};
+use rasid_merge::{DocPart, Event, MatchKey, Sketch};
 use rasid_resolution::ResolvedMention;
 use rasid_text::search::Query;
 use serde::Serialize;
@@ -51,6 +51,8 @@ pub struct PutDocument {
     pub meta: DocumentMeta,
     pub text: String,
     pub search_terms: String,
+    /// The sketch of its text that tells its copies ([`rasid_text::sketch`]).
+    pub sketch: Option<Sketch>,
 }
 
 /// A stored mention: where it stands, its act within its document
@@ -383,6 +385,11 @@ pub trait Store {
     fn mentions_of_events(&self, events: &[String]) -> Result<Vec<StoredMention>>;
     /// Every mention of these documents, by document and position.
     fn mentions_of_documents(&self, docs: &[String]) -> Result<Vec<StoredMention>>;
+    /// The stored documents that may be copies of a text with this sketch (they share a
+    /// band of it), with their sketches.
+    fn candidate_copies(&self, sketch: &Sketch) -> Result<Vec<(String, Sketch)>>;
+    /// The sketches of these documents (those that have one).
+    fn sketches(&self, docs: &[String]) -> Result<Vec<(String, Sketch)>>;
     /// The documents that have a part in more than one of these events.
     fn documents_shared_by(&self, events: &[String]) -> Result<Vec<String>>;
     /// Events that answer any of these ("رداً على") or that they answer.

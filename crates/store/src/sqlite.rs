@@ -6,7 +6,7 @@ use crate::{
     Queries, Result, Sort, Stats, Store, StoreError, StoredDocument, StoredKey, StoredMention,
     Tally, TypeTally,
 };
-use rasid_merge::{DocPart, Event, MatchKey};
+use rasid_merge::{DocPart, Event, MatchKey, Sketch};
 use rasid_resolution::ResolvedMention;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use std::collections::{HashMap, HashSet};
@@ -105,6 +105,18 @@ fn backfill_summaries(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
             }
         }
     }
+    {
+        let mut texts = tx.prepare("SELECT key, text FROM documents")?;
+        let mut rows = texts.query([])?;
+        let mut put = tx.prepare("UPDATE documents SET sketch = ?2 WHERE key = ?1")?;
+        while let Some(row) = rows.next()? {
+            let (key, text): (i64, String) = (row.get(0)?, row.get(1)?);
+            let folded = rasid_text::fold(&text).text;
+            let sketch = rasid_text::sketch::sketch(&folded, &rasid_text::tokens::tokens(&folded));
+            put.execute(params![key, sketch.as_ref().map(sketch_bytes)])?;
+            put_bands(tx, key, sketch.as_ref())?;
+        }
+    }
     let docs: Vec<i64> = tx
         .prepare("SELECT DISTINCT doc_key FROM mentions ORDER BY doc_key")?
         .query_map([], |r| r.get(0))?
@@ -198,6 +210,38 @@ fn actor_keys(e: &Event) -> Vec<String> {
 fn index_document(conn: &Connection, key: i64, terms: &str) -> rusqlite::Result<()> {
     conn.prepare_cached("INSERT INTO documents_fts (rowid, terms) VALUES (?1, ?2)")?
         .execute(params![key, terms])?;
+    Ok(())
+}
+
+/// A sketch as stored: its values, little-endian.
+fn sketch_bytes(s: &Sketch) -> Vec<u8> {
+    s.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
+/// A stored sketch, `None` when it is not one.
+fn sketch_of(bytes: &[u8]) -> Option<Sketch> {
+    let mut out = [0u32; rasid_text::sketch::SKETCH_SIZE];
+    if bytes.len() != out.len() * 4 {
+        return None;
+    }
+    for (v, chunk) in out.iter_mut().zip(bytes.chunks_exact(4)) {
+        *v = u32::from_le_bytes(chunk.try_into().ok()?);
+    }
+    Some(out)
+}
+
+/// Replaces the bands of the document with this key by those of its sketch.
+fn put_bands(conn: &Connection, key: i64, sketch: Option<&Sketch>) -> rusqlite::Result<()> {
+    conn.prepare_cached("DELETE FROM document_bands WHERE doc_key = ?1")?
+        .execute([key])?;
+    if let Some(sketch) = sketch {
+        let mut put = conn.prepare_cached(
+            "INSERT OR IGNORE INTO document_bands (band, doc_key) VALUES (?1, ?2)",
+        )?;
+        for band in rasid_text::sketch::bands(sketch) {
+            put.execute(params![band, key])?;
+        }
+    }
     Ok(())
 }
 
@@ -1165,6 +1209,38 @@ impl Store for SqliteStore {
         )
     }
 
+    fn candidate_copies(&self, sketch: &Sketch) -> Result<Vec<(String, Sketch)>> {
+        let bands: Vec<i64> = rasid_text::sketch::bands(sketch).to_vec();
+        let rows: Vec<(String, Vec<u8>)> = rows_for_list(
+            &self.conn,
+            "SELECT DISTINCT d.id, d.sketch FROM document_bands AS b JOIN documents AS d ON d.key = b.doc_key
+             WHERE b.band IN ({list}) AND d.sketch IS NOT NULL",
+            &bands,
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .map_err(fail(&self.path, "cannot look for copies of a document"))?;
+        let mut out: Vec<(String, Sketch)> = rows
+            .into_iter()
+            .filter_map(|(id, bytes)| Some((id, sketch_of(&bytes)?)))
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out.dedup_by(|a, b| a.0 == b.0);
+        Ok(out)
+    }
+
+    fn sketches(&self, docs: &[String]) -> Result<Vec<(String, Sketch)>> {
+        let rows: Vec<(String, Option<Vec<u8>>)> = self.rows_for_list(
+            "SELECT id, sketch FROM documents WHERE id IN ({list})",
+            docs,
+            |r| Ok((r.get(0)?, r.get(1)?)),
+            "cannot read documents",
+        )?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, bytes)| Some((id, sketch_of(&bytes?)?)))
+            .collect())
+    }
+
     fn documents_shared_by(&self, events: &[String]) -> Result<Vec<String>> {
         let docs: Vec<String> = self.rows_for_list(
             "SELECT p.doc_id FROM events AS e JOIN event_docs AS p ON p.event_key = e.key
@@ -1368,6 +1444,7 @@ fn run_batch(conn: &Connection, batch: &Batch) -> rusqlite::Result<()> {
         if let Some(key) = doc_keys.keys.remove(id.as_str()) {
             unindex_document(conn, key)?;
             delete_mentions_of(conn, key)?;
+            put_bands(conn, key, None)?;
             conn.prepare_cached("DELETE FROM documents WHERE key = ?1")?
                 .execute([key])?;
         }
@@ -1382,11 +1459,12 @@ fn run_batch(conn: &Connection, batch: &Batch) -> rusqlite::Result<()> {
     {
         // an update keeps the key (and row) of the stored version
         let mut upsert = conn.prepare_cached(
-            "INSERT INTO documents (id, url, outlet, published, ingested, content_hash, text)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            "INSERT INTO documents (id, url, outlet, published, ingested, content_hash, text, sketch)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
              ON CONFLICT (id) DO UPDATE SET url = excluded.url, outlet = excluded.outlet,
                published = excluded.published, ingested = excluded.ingested,
-               content_hash = excluded.content_hash, text = excluded.text",
+               content_hash = excluded.content_hash, text = excluded.text,
+               sketch = excluded.sketch",
         )?;
         for d in &batch.put_documents {
             let m = &d.meta;
@@ -1401,10 +1479,12 @@ fn run_batch(conn: &Connection, batch: &Batch) -> rusqlite::Result<()> {
                 m.published,
                 m.ingested,
                 m.content_hash,
-                d.text
+                d.text,
+                d.sketch.as_ref().map(sketch_bytes)
             ])?;
             let key = stored.unwrap_or_else(|| conn.last_insert_rowid());
             index_document(conn, key, &d.search_terms)?;
+            put_bands(conn, key, d.sketch.as_ref())?;
             doc_keys.keys.insert(&m.id, key);
         }
     }

@@ -7,6 +7,7 @@ pub mod fold;
 pub mod hash;
 pub mod numbers;
 pub mod search;
+pub mod sketch;
 pub mod tokens;
 
 pub use day::Day;

@@ -67,3 +67,14 @@ CREATE TABLE event_docs (
 -- An event's actor names are rewritten each time a report joins it: found by the event,
 -- not by reading every name.
 CREATE INDEX event_actors_event ON event_actors (event_key);
+
+-- Each document's MinHash sketch (rasid_text::sketch: 32 little-endian u32) and its bands:
+-- documents sharing a band are candidate copies of one text (syndicated reports), whose
+-- mentions are one act wherever they could be within one document. Filled by the store.
+ALTER TABLE documents ADD COLUMN sketch BLOB;
+CREATE TABLE document_bands (
+    band INTEGER NOT NULL,
+    doc_key INTEGER NOT NULL,
+    PRIMARY KEY (band, doc_key)
+) WITHOUT ROWID;
+CREATE INDEX document_bands_doc ON document_bands (doc_key);
