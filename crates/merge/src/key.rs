@@ -210,9 +210,10 @@ impl MatchKey {
 /// of one act by different outlets are matched on positive evidence, never on the mere
 /// absence of a conflict: the same town or site (precision 1), the same type, compatible
 /// actors, no conflicting weapons, and either days that overlap and are each narrow
-/// ([`DATED_DAYS`]), or — when a report gives no such date — a casualty figure both give,
-/// or a claim by the same named source. A province or a region says too little to tell
-/// two acts in it apart.
+/// ([`DATED_DAYS`]), or — when neither report gives such a date — a casualty figure both
+/// give, or a claim by the same named source. An undated report is never matched to a
+/// dated one (it could chain two dated acts of different days into one), and a province
+/// or a region says too little to tell two acts in it apart.
 pub fn compatible_across_documents(a: &MatchKey, b: &MatchKey) -> bool {
     if a.place.precision != 1 || b.place.precision != 1 {
         return false;
@@ -223,8 +224,14 @@ pub fn compatible_across_documents(a: &MatchKey, b: &MatchKey) -> bool {
     let weapons_agree = a.weapons.is_empty()
         || b.weapons.is_empty()
         || a.weapons.iter().any(|w| b.weapons.contains(w));
-    let dated = a.well_dated() && b.well_dated();
-    weapons_agree && (dated || shared_figure(a, b) || shared_claimant(a, b))
+    let evidence = match (a.well_dated(), b.well_dated()) {
+        (true, true) => true,
+        (false, false) => shared_figure(a, b) || shared_claimant(a, b),
+        // an undated report is matched to undated ones only: joined to a dated act, it
+        // could chain two dated acts of different days into one
+        _ => false,
+    };
+    weapons_agree && evidence
 }
 
 /// Both give a casualty count (of at least two: "a man was killed" is too common to tell
@@ -358,6 +365,12 @@ mod tests {
         assert!(compatible_across_documents(&counted(5), &counted(5)));
         assert!(!compatible_across_documents(&counted(5), &counted(9)));
         assert!(!compatible_across_documents(&counted(1), &counted(1)));
+        // an undated report of five killed is not matched to a dated one
+        let dated_count = MatchKey {
+            fatalities: Some((5, 5)),
+            ..key(true, Some("A"))
+        };
+        assert!(!compatible_across_documents(&counted(5), &dated_count));
         let claimed = |by: &str| MatchKey {
             claimants: vec![by.into()],
             ..undated.clone()
