@@ -12,7 +12,7 @@
 
 use crate::key::{
     compatible_across_documents, compatible_in_document, days_overlap, same_actors, MatchKey,
-    SAME_PLACE_LAT,
+    SAME_PLACE_LAT, SITE_OF_TOWN_KM,
 };
 use rasid_resolution::geocode::km;
 use rasid_resolution::ResolvedMention;
@@ -61,9 +61,9 @@ impl UnionFind {
 }
 
 /// The pairs among `items` that may be compatible: same type (and sub-type, when
-/// `by_sub_type`), latitudes within [`SAME_PLACE_LAT`] (sorted by type then latitude, each
-/// item meets only the items after it inside that band).
-fn nearby_pairs(items: &[&MatchKey], by_sub_type: bool) -> Vec<(usize, usize)> {
+/// `by_sub_type`), latitudes within `band` degrees (sorted by type then latitude, each item
+/// meets only the items after it inside that band).
+fn nearby_pairs(items: &[&MatchKey], by_sub_type: bool, band: f64) -> Vec<(usize, usize)> {
     let mut order: Vec<usize> = (0..items.len()).collect();
     let none = String::new();
     let kind = |i: usize| {
@@ -82,7 +82,7 @@ fn nearby_pairs(items: &[&MatchKey], by_sub_type: bool) -> Vec<(usize, usize)> {
     let mut pairs = Vec::new();
     for (n, &i) in order.iter().enumerate() {
         for &j in &order[n + 1..] {
-            if kind(j) != kind(i) || items[j].place.lat - items[i].place.lat > SAME_PLACE_LAT {
+            if kind(j) != kind(i) || items[j].place.lat - items[i].place.lat > band {
                 break;
             }
             pairs.push((i.min(j), i.max(j)));
@@ -116,7 +116,9 @@ pub fn document_clusters(mentions: &[ResolvedMention], keys: &[MatchKey]) -> Vec
         }
     }
     let first_keys: Vec<&MatchKey> = firsts.iter().map(|&i| &keys[i]).collect();
-    for (a, b) in nearby_pairs(&first_keys, false) {
+    // a site may lie some way from the town it is named after
+    let band = SAME_PLACE_LAT.max(SITE_OF_TOWN_KM / 111.0);
+    for (a, b) in nearby_pairs(&first_keys, false, band) {
         let (i, j) = (firsts[a], firsts[b]);
         if compatible_in_document(&keys[i], said(i), &keys[j], said(j)) {
             uf.union(i, j);
@@ -239,7 +241,7 @@ pub fn group_keys<'k>(
 /// compatible with every member of the other, so all are one act.
 pub fn link_groups(uf: &mut UnionFind, groups: &mut [KeyGroup]) {
     let keys: Vec<&MatchKey> = groups.iter().map(|g| g.key).collect();
-    for (a, b) in nearby_pairs(&keys, true) {
+    for (a, b) in nearby_pairs(&keys, true, SAME_PLACE_LAT) {
         if compatible_across_documents(keys[a], keys[b]) {
             uf.union(groups[a].node, groups[b].node);
             groups[a].attach(uf);

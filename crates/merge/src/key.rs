@@ -74,6 +74,9 @@ pub struct PlaceKey {
     pub precision: u8,
     pub lat: f64,
     pub lon: f64,
+    /// The name the text gives it, folded (`rasid_text::fold_str`).
+    #[serde(default)]
+    pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -114,6 +117,7 @@ impl MatchKey {
                 precision: m.place.precision,
                 lat: m.place.lat,
                 lon: m.place.lon,
+                name: rasid_text::fold_str(&m.place.name_ar),
             },
             days: possible_days(m),
             dated: m.date.first.is_some(),
@@ -152,6 +156,7 @@ impl MatchKey {
         h = fnv1a_from(h, &[p.precision]);
         h = fnv1a_from(h, &p.lat.to_bits().to_le_bytes());
         h = fnv1a_from(h, &p.lon.to_bits().to_le_bytes());
+        text(&mut h, &p.name);
         match self.days {
             Some((f, l)) => {
                 h = fnv1a_from(h, &[1]);
@@ -264,7 +269,7 @@ fn shared_claimant(a: &MatchKey, b: &MatchKey) -> bool {
 pub fn compatible_in_document(a: &MatchKey, a_said: bool, b: &MatchKey, b_said: bool) -> bool {
     a.event_type == b.event_type
         && (a.sub_event_type == b.sub_event_type || a.weapons.is_empty() || b.weapons.is_empty())
-        && same_place(&a.place, &b.place)
+        && (same_place(&a.place, &b.place) || site_of_town(&a.place, &b.place))
         && same_actors(a, b)
         && (!a_said || !b_said || days_overlap(a.days, b.days))
 }
@@ -290,6 +295,25 @@ pub fn same_place(p: &PlaceKey, q: &PlaceKey) -> bool {
         || (p.precision == q.precision
             && p.precision < 3
             && km(p.lat, p.lon, q.lat, q.lon) <= SAME_PLACE_KM)
+}
+
+/// How far a site named after its town ("مطار أربيل", "سوق الميادين") may lie from the
+/// town's point.
+pub const SITE_OF_TOWN_KM: f64 = 25.0;
+
+/// Whether one place is a site named after the other, its town: Arabic names a site by a
+/// construct phrase ending in the town's name («مطار أربيل», «قاعدة عين الأسد», «سوق
+/// المدينة»), and a report may name the town in one sentence and the site in another.
+pub fn site_of_town(p: &PlaceKey, q: &PlaceKey) -> bool {
+    let named_after = |site: &PlaceKey, town: &PlaceKey| {
+        !town.name.is_empty()
+            && site.name.len() > town.name.len()
+            && site.name.ends_with(&format!(" {}", town.name))
+    };
+    p.precision == 1
+        && q.precision == 1
+        && (named_after(p, q) || named_after(q, p))
+        && km(p.lat, p.lon, q.lat, q.lon) <= SITE_OF_TOWN_KM
 }
 
 /// Overlapping possible days; an act that may lie on any day overlaps everything.
@@ -326,6 +350,7 @@ mod tests {
                 precision: 1,
                 lat: 35.0,
                 lon: 40.0,
+                name: "الميادين".into(),
             },
             days: Day::new(2024, 1, 19).map(|d| (d, d)),
             dated,
@@ -404,6 +429,28 @@ mod tests {
             key(true, Some("A")).signature(),
             key(true, Some("B")).signature()
         );
+    }
+
+    #[test]
+    fn a_site_named_after_its_town_is_in_it() {
+        let town = key(true, None).place;
+        let airport = PlaceKey {
+            entry: 8,
+            lat: 35.05,
+            name: "مطار الميادين".into(),
+            ..town.clone()
+        };
+        assert!(site_of_town(&airport, &town) && site_of_town(&town, &airport));
+        let far = PlaceKey {
+            lat: 36.0,
+            ..airport.clone()
+        };
+        assert!(!site_of_town(&far, &town));
+        let other = PlaceKey {
+            name: "مطار دير الزور".into(),
+            ..airport
+        };
+        assert!(!site_of_town(&other, &town));
     }
 
     #[test]
