@@ -3,6 +3,7 @@
 pub mod analysis;
 mod clutter;
 pub mod document;
+mod links;
 pub mod mention;
 mod roles;
 

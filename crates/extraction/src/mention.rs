@@ -2,6 +2,7 @@
 //! date, weapons, casualties, claimants and the spans that support them.
 
 use crate::analysis::{Analysis, Span};
+use crate::links;
 use crate::roles::{assign_roles, Roles};
 use rasid_lexicons::{ActorKind, Feature, Hit, Kind, MarkerKind, Pos, Trigger};
 use rasid_text::dates::DateMention;
@@ -112,12 +113,12 @@ pub struct Mention {
 
 /// A piece of a sentence that may report one act.
 #[derive(Debug, Clone, Copy)]
-struct Clause {
-    span: Span,
+pub(crate) struct Clause {
+    pub(crate) span: Span,
     /// The act being answered by another clause of the sentence.
-    answered: bool,
+    pub(crate) answered: bool,
     /// Index of the clause answering this one, or answered by this one.
-    partner: Option<usize>,
+    pub(crate) partner: Option<usize>,
     /// Answers the last act told before this sentence (وردا على ذلك).
     answers_previous: bool,
     /// Told as an earlier act ("بعد العملية التي نفذتها…").
@@ -125,6 +126,9 @@ struct Clause {
     /// Where to look for the actor when the clause names none ("ردت على X بـ Y": the one
     /// that answered).
     actor_source: Option<Span>,
+    /// For an answered clause: where the word presenting the response begins (رداً على،
+    /// الرد), which a threat or a denial before it makes a response not given.
+    pub(crate) response_word: Option<usize>,
 }
 
 impl Clause {
@@ -136,14 +140,16 @@ impl Clause {
             answers_previous: false,
             background: false,
             actor_source: None,
+            response_word: None,
         }
     }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Boundary {
-    /// رداً على: what follows is answered; `anaphoric` when it is "ذلك" (told before).
-    Response { anaphoric: bool },
+    /// رداً على: what follows is answered; `anaphoric` when it is "ذلك" (told before);
+    /// `word`: where the word presenting the response begins.
+    Response { anaphoric: bool, word: usize },
     /// بالتزامن مع، فيما، or a comma before a new statement or act.
     Clause,
     /// بعد، عقب before a trigger: an earlier act follows.
@@ -152,16 +158,20 @@ enum Boundary {
 /// Every event mention of the analysed document, in text order.
 pub fn find_mentions(a: &Analysis) -> Vec<Mention> {
     let mut mentions: Vec<Mention> = Vec::new();
+    // whether each mention is the act answered by another clause
+    let mut answered: Vec<bool> = Vec::new();
     for (si, &sentence) in a.sentences.iter().enumerate() {
         let clauses = split_clauses(a, sentence);
-        // the mentions of each clause: they are told one clause after the other
+        // the mentions of each clause: they are told one clause after the other (an empty
+        // range still says where the clause stands)
         let mut clause_mentions: Vec<Range<usize>> = vec![0..0; clauses.len()];
         let mut previous_roles: Option<Roles> = None;
         for (ci, clause) in clauses.iter().enumerate() {
+            clause_mentions[ci] = mentions.len()..mentions.len();
             let Some(head) = head_trigger(a, clause.span) else {
                 continue;
             };
-            if blocked(a, clause.span, sentence, head) {
+            if blocked(a, clause, sentence, head) {
                 continue;
             }
             let first = mentions.len();
@@ -200,6 +210,7 @@ pub fn find_mentions(a: &Analysis) -> Vec<Mention> {
                 });
             }
             clause_mentions[ci] = first..mentions.len();
+            answered.resize(mentions.len(), clause.answered);
             if clause.answers_previous && first > 0 {
                 let previous = previous_act(&mentions[..first], si);
                 for m in &mut mentions[first..] {
@@ -207,36 +218,37 @@ pub fn find_mentions(a: &Analysis) -> Vec<Mention> {
                 }
             }
         }
-        link_responses(&clauses, &clause_mentions, &mut mentions);
+        links::link_responses(
+            a,
+            sentence,
+            &clauses,
+            &clause_mentions,
+            &mut mentions,
+            &answered,
+        );
     }
+    links::one_telling_of_each_answered_act(a, &mut mentions, &answered);
     mentions
 }
 
-/// The mentions of the last sentence before `sentence` that told an act.
+/// The mentions of the last sentence before `sentence` that told an act: its current acts,
+/// or when it told only an earlier one ("وكان مسلحون قد هاجموا…"), that one.
 fn previous_act(before: &[Mention], sentence: usize) -> Vec<usize> {
     let Some(last) = before.iter().rev().find(|m| m.sentence < sentence) else {
         return Vec::new();
     };
-    (0..before.len())
-        .filter(|&i| before[i].sentence == last.sentence && !before[i].background)
-        .collect()
-}
-
-fn link_responses(clauses: &[Clause], by_clause: &[Range<usize>], mentions: &mut [Mention]) {
-    for (ci, clause) in clauses.iter().enumerate() {
-        let Some(partner) = clause.partner else {
-            continue;
-        };
-        if clause.answered {
-            continue;
-        }
-        for responder in by_clause[ci].clone() {
-            for answered in by_clause[partner].clone() {
-                if !mentions[responder].responds_to.contains(&answered) {
-                    mentions[responder].responds_to.push(answered);
-                }
-            }
-        }
+    let told: Vec<usize> = (0..before.len())
+        .filter(|&i| before[i].sentence == last.sentence)
+        .collect();
+    let current: Vec<usize> = told
+        .iter()
+        .copied()
+        .filter(|&i| !before[i].background)
+        .collect();
+    if current.is_empty() {
+        told
+    } else {
+        current
     }
 }
 
@@ -246,7 +258,8 @@ fn link_responses(clauses: &[Clause], by_clause: &[Range<usize>], mentions: &mut
 fn split_clauses(a: &Analysis, sentence: Span) -> Vec<Clause> {
     let mut clauses: Vec<Clause> = Vec::new();
     let mut start = sentence.start;
-    let mut answered_by: Option<usize> = None;
+    // the clause answering the next one, and where its response word begins
+    let mut answered_by: Option<(usize, usize)> = None;
     let mut next_background = false;
     for (at, end, kind) in boundaries(a, sentence) {
         if at < start {
@@ -255,19 +268,25 @@ fn split_clauses(a: &Analysis, sentence: Span) -> Vec<Clause> {
         let mut clause = Clause::new(Span { start, end: at });
         clause.background = next_background;
         next_background = kind == Boundary::After;
-        if let Some(responder) = answered_by.take() {
+        if let Some((responder, word)) = answered_by.take() {
             clause.answered = true;
             clause.partner = Some(responder);
+            clause.response_word = Some(word);
         }
         let index = clauses.len();
         clauses.push(clause);
         match kind {
-            Boundary::Response { anaphoric: true } => {
+            Boundary::Response {
+                anaphoric: true, ..
+            } => {
                 let mut next = Clause::new(Span { start: end, end });
                 next.answers_previous = true;
                 clauses.push(next);
             }
-            Boundary::Response { anaphoric: false } => answered_by = Some(index),
+            Boundary::Response {
+                anaphoric: false,
+                word,
+            } => answered_by = Some((index, word)),
             _ => {}
         }
         start = end;
@@ -277,15 +296,30 @@ fn split_clauses(a: &Analysis, sentence: Span) -> Vec<Clause> {
         end: sentence.end,
     });
     last.background = next_background;
-    if let Some(responder) = answered_by {
+    if let Some((responder, word)) = answered_by {
         last.answered = true;
         last.partner = Some(responder);
+        last.response_word = Some(word);
     }
     clauses.push(last);
+    answered_by_the_next_clause(a, &mut clauses);
     // an empty "answers previous" clause passes its role on to the clause after it
     for i in 0..clauses.len().saturating_sub(1) {
         if clauses[i].answers_previous && clauses[i].span.start == clauses[i].span.end {
             clauses[i + 1].answers_previous = true;
+        }
+    }
+    // "قصفت الطائرات … رداً على ذلك.": when no act follows the response, the act before it
+    // is the one that answers
+    for i in 1..clauses.len() {
+        let tells_no_act = a.hits_in(clauses[i].span, Kind::Trigger).next().is_none();
+        if clauses[i].answers_previous && tells_no_act {
+            let before = (0..i)
+                .rev()
+                .find(|&j| clauses[j].span.end > clauses[j].span.start);
+            if let Some(j) = before.filter(|&j| !clauses[j].answered) {
+                clauses[j].answers_previous = true;
+            }
         }
     }
     split_answer_by_means(a, &mut clauses);
@@ -320,6 +354,20 @@ fn split_clauses(a: &Analysis, sentence: Span) -> Vec<Clause> {
         .collect()
 }
 
+/// "رداً على الهجوم على التنف، قصفت طائرات…": a response that opens the sentence (nothing
+/// told before it) is given by the clause after the act it names.
+fn answered_by_the_next_clause(a: &Analysis, clauses: &mut [Clause]) {
+    for i in 0..clauses.len().saturating_sub(1) {
+        let Some(p) = clauses[i].partner.filter(|_| clauses[i].answered) else {
+            continue;
+        };
+        let says_nothing = a.words_between(clauses[p].span.start, clauses[p].span.end) == 0;
+        if says_nothing && !clauses[i + 1].answered {
+            clauses[i].partner = Some(i + 1);
+        }
+    }
+}
+
 /// Clause boundaries of a sentence: (start, end, kind), in order.
 fn boundaries(a: &Analysis, sentence: Span) -> Vec<(usize, usize, Boundary)> {
     let mut out = Vec::new();
@@ -328,11 +376,25 @@ fn boundaries(a: &Analysis, sentence: Span) -> Vec<(usize, usize, Boundary)> {
         match a.lex.markers[h.entry as usize].kind {
             MarkerKind::Response => {
                 let anaphoric = a.marker_after(sentence, h.end, MarkerKind::Demonstrative, 0);
-                out.push((at, h.end, Boundary::Response { anaphoric }));
+                out.push((
+                    at,
+                    h.end,
+                    Boundary::Response {
+                        anaphoric,
+                        word: at,
+                    },
+                ));
             }
             MarkerKind::Clause => out.push((at, h.end, Boundary::Clause)),
             MarkerKind::After if trigger_at(a, sentence, h.end, 1) => {
-                out.push((at, h.end, Boundary::After))
+                let kind = match response_noun_before(a, sentence, at) {
+                    Some(word) => Boundary::Response {
+                        anaphoric: false,
+                        word,
+                    },
+                    None => Boundary::After,
+                };
+                out.push((at, h.end, kind))
             }
             _ => {}
         }
@@ -348,6 +410,23 @@ fn boundaries(a: &Analysis, sentence: Span) -> Vec<(usize, usize, Boundary)> {
     }
     out.sort_by_key(|b| b.0);
     out
+}
+
+/// How far (in words) a response noun may stand before the بعد that names the act answered
+/// ("الرد العسكري الذي وعد به الرئيس … بعد العملية").
+const RESPONSE_NOUN_WORDS: usize = 8;
+
+/// Where a response noun (الرد، ردها) begins shortly before `pos` in the same phrase: an
+/// act after بعد or عقب there is the act answered, not only an earlier one.
+fn response_noun_before(a: &Analysis, sentence: Span, pos: usize) -> Option<usize> {
+    a.markers_in(sentence, MarkerKind::ResponseNoun)
+        .filter(|m| {
+            m.end <= pos
+                && a.words_between(m.end, pos) <= RESPONSE_NOUN_WORDS
+                && !a.text()[m.end..pos].contains(CLAUSE_MARKS)
+        })
+        .last()
+        .map(|m| m.start - m.proclitic as usize)
 }
 
 /// The commas of `span` (',' and '،'), as byte ranges, found by their last byte (D8 8C for
@@ -427,12 +506,18 @@ fn head_trigger<'a>(a: &'a Analysis, clause: Span) -> Option<&'a Hit> {
 }
 
 /// Threats, negations, hypotheses and aggregate statistics report no act.
-fn blocked(a: &Analysis, clause: Span, sentence: Span, head: &Hit) -> bool {
+fn blocked(a: &Analysis, clause: &Clause, sentence: Span, head: &Hit) -> bool {
     let at = head.start - head.proclitic as usize;
-    let scope = Span {
-        start: sentence.start,
-        end: clause.end,
+    // a threat before the response word is about the response ("توعدت بالرد على الهجوم",
+    // "الرد الذي توعدت به بعد الهجوم"), not about the act answered
+    let scope = match clause.answered {
+        true => clause.span,
+        false => Span {
+            start: sentence.start,
+            end: clause.span.end,
+        },
     };
+    let clause = clause.span;
     if a.marker_before(scope, at, MarkerKind::Threat, 4)
         || negated(a, clause, at)
         || a.marker_before(clause, at, MarkerKind::Hypothetical, 4)
@@ -570,7 +655,10 @@ fn mentions_of_clause(
     let background = clause.answered
         || clause.background
         || a.marker_before(span, head.start, MarkerKind::Past, 6);
-    let mut date = date_of(a, span, sentence, head, background);
+    // the act answered has only the dates of its own clause: the sentence's other dates
+    // are the response's ("قصفت اليوم … رداً على هجوم")
+    let date_scope = if clause.answered { span } else { sentence };
+    let mut date = date_of(a, span, date_scope, head, background);
     // a follow-up sentence with no date of its own tells of the day just named
     if date.span.is_none() && !background {
         if let Some(d) = dated {

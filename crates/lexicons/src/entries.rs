@@ -319,6 +319,9 @@ pub enum MarkerKind {
     Between,
     /// في، داخل: the place after it is where the act happened.
     Inside,
+    /// الرد، ردها: a response named as a noun; بعد or عقب shortly after it introduces the
+    /// act answered ("الرد العسكري بعد العملية").
+    ResponseNoun,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -356,6 +359,7 @@ pub(crate) fn parse_markers(file: &str, text: &str) -> Result<Vec<Marker>, TsvEr
             "demonstrative" => MarkerKind::Demonstrative,
             "between" => MarkerKind::Between,
             "inside" => MarkerKind::Inside,
+            "response_noun" => MarkerKind::ResponseNoun,
             other => return Err(r.error(format!("unknown marker {other:?}"))),
         };
         out.push(Marker {
