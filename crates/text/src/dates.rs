@@ -43,6 +43,14 @@ pub struct DateMention {
     pub last: Option<Day>,
     pub precision: Precision,
     pub kind: DateKind,
+    /// The weekday the expression names, 0 = Monday … 6 = Sunday ("الخميس", "امس الخميس",
+    /// "الخميس 5 شباط"), known whether or not its day is; `None` for a range of weekdays
+    /// ("ليل الخميس الجمعه" names two).
+    pub weekday: Option<u8>,
+    /// Whether its days are reckoned from the publication day (a relative day, a weekday, a
+    /// month or a day of the month without its year, "الشهر الماضي"): without one they are
+    /// unknown. A numeric date, a date with its year and a year are not.
+    pub reckoned: bool,
 }
 
 /// Every date expression of `folded`, left to right, non-overlapping, longest first.
@@ -543,8 +551,22 @@ fn found(cx: &Cx, start: usize, next: usize, span: Span, p: Precision, k: DateKi
         last,
         precision: p,
         kind: k,
+        weekday: None,
+        reckoned: false,
     };
     (mention, next)
+}
+
+/// `f`, reckoned from the publication day (see [`DateMention::reckoned`]) when `reckoned`.
+fn reckoned_if(reckoned: bool, mut f: Found) -> Found {
+    f.0.reckoned = reckoned;
+    f
+}
+
+/// `f`, naming `weekday`.
+fn naming(weekday: Option<u8>, mut f: Found) -> Found {
+    f.0.weekday = weekday;
+    f
 }
 
 /// "2024-02-03", "03/02/2024", "3.2.24".
@@ -591,9 +613,11 @@ fn absolute(cx: &Cx, i: usize) -> Option<Found> {
     }
     let mut start = p.any.then_some(p.start);
     let mut j = p.next;
-    if let Some((s, k, _)) = w.longest(j, &WEEKDAYS, if p.any { BARE } else { CONJ }) {
+    let mut weekday = None;
+    if let Some((s, k, wd)) = w.longest(j, &WEEKDAYS, if p.any { BARE } else { CONJ }) {
         start.get_or_insert(s);
         j = k;
+        weekday = Some(wd);
         if !w.joined(j, ",،") {
             return None;
         }
@@ -624,14 +648,9 @@ fn absolute(cx: &Cx, i: usize) -> Option<Found> {
     };
     let span = resolved.map(|d| (d, d));
     let start = start.unwrap_or(s);
-    Some(found(
-        cx,
-        start,
-        k,
-        span,
-        Precision::Day,
-        DateKind::Absolute,
-    ))
+    let year_said = matches!((month, spec), (MonthRef::Named(_), YearSpec::Explicit(_)));
+    let f = found(cx, start, k, span, Precision::Day, DateKind::Absolute);
+    Some(naming(weekday, reckoned_if(!year_said, f)))
 }
 
 /// Day of the month at word `i`: one or two digits, or an ordinal.
@@ -737,7 +756,9 @@ fn month(cx: &Cx, i: usize) -> Option<Found> {
     let (spec, k) = suffix.unwrap_or((YearSpec::Nearest, k));
     let span = year_for(spec, m, 1, cx.published).and_then(|y| month_days(y, m));
     let start = shahr.unwrap_or(s);
-    Some(found(cx, start, k, span, Precision::Month, DateKind::Month))
+    let year_said = matches!(spec, YearSpec::Explicit(_));
+    let f = found(cx, start, k, span, Precision::Month, DateKind::Month);
+    Some(reckoned_if(!year_said, f))
 }
 
 /// "عام 2021", "سنه 2021", "العام 2020", "2024م".
@@ -767,13 +788,15 @@ fn period(cx: &Cx, i: usize) -> Option<Found> {
         let span = published
             .and_then(|p| shift_month(p, off))
             .and_then(|(y, m)| month_days(y, m));
-        return Some(found(cx, s, k, span, Precision::Month, DateKind::Month));
+        let f = found(cx, s, k, span, Precision::Month, DateKind::Month);
+        return Some(reckoned_if(true, f));
     }
     let (s, k, off) = w.longest(i, &YEAR_PERIODS, PREP)?;
     let span = published
         .and_then(|p| p.year.checked_add(off))
         .and_then(year_days);
-    Some(found(cx, s, k, span, Precision::Year, DateKind::Year))
+    let f = found(cx, s, k, span, Precision::Year, DateKind::Year);
+    Some(reckoned_if(true, f))
 }
 
 /// "امس", "مساء امس", "اول امس الخميس", "فجر اليوم", "اليوم الاثنين", "الليله الماضيه".
@@ -792,26 +815,16 @@ fn relative(cx: &Cx, i: usize) -> Option<Found> {
         .then(|| w.longest(k, &WEEKDAYS, BARE))
         .flatten();
     let k = weekday.map_or(k, |x| x.1);
+    let weekday = weekday.map(|x| x.2);
     let start = if p.any { p.start } else { s };
     if let Some((date, next)) = named_after(cx, k) {
-        return Some(found(
-            cx,
-            start,
-            next,
-            date.first.zip(date.last),
-            Precision::Day,
-            DateKind::Absolute,
-        ));
+        let span = date.first.zip(date.last);
+        let f = found(cx, start, next, span, Precision::Day, DateKind::Absolute);
+        return Some(naming(weekday, reckoned_if(date.reckoned, f)));
     }
     let span = cx.published.map(|d| (d.add_days(a), d.add_days(b)));
-    Some(found(
-        cx,
-        start,
-        k,
-        span,
-        Precision::Day,
-        DateKind::Relative,
-    ))
+    let f = found(cx, start, k, span, Precision::Day, DateKind::Relative);
+    Some(naming(weekday, reckoned_if(true, f)))
 }
 
 /// The date a relative day names right after it ("اليوم الاحد 20 ابريل 2025", "امس
@@ -859,7 +872,8 @@ fn weekday(cx: &Cx, i: usize) -> Option<Found> {
         (day, day.add_days(i64::from(p.midnight)))
     });
     let start = if p.any { p.start } else { s };
-    Some(found(cx, start, k, span, Precision::Day, DateKind::Weekday))
+    let f = found(cx, start, k, span, Precision::Day, DateKind::Weekday);
+    Some(naming(Some(wd), reckoned_if(true, f)))
 }
 
 /// "ليل الخميس الجمعه", "ليله الخميس علي الجمعه", "بين الخميس والجمعه",
@@ -881,7 +895,8 @@ fn weekday_range(cx: &Cx, i: usize) -> Option<Found> {
     let (dir, k) = direction(w, k);
     let span = cx.published.map(|d| range_days(d, wd1, wd2, dir));
     let start = opener.map_or(s, |o| o.0);
-    Some(found(cx, start, k, span, Precision::Day, DateKind::Weekday))
+    let f = found(cx, start, k, span, Precision::Day, DateKind::Weekday);
+    Some(reckoned_if(true, f))
 }
 
 /// A weekday with an optional time-of-day prefix: (start, next, weekday).
@@ -1777,6 +1792,37 @@ mod tests {
                 ),
             ],
         );
+    }
+
+    #[test]
+    fn weekdays_named_and_days_reckoned() {
+        // (text, weekday named, reckoned from the publication day) of the one date found
+        let cases = [
+            ("قصفت الطائرات يوم الخميس مواقع", Some(3), true),
+            ("مساء أمس الأحد", Some(6), true),
+            ("اليوم الاثنين", Some(0), true),
+            ("الخميس الماضي", Some(3), true),
+            ("أمس", None, true),
+            ("ليل الخميس الجمعة", None, true),
+            ("الخميس 5 شباط", Some(3), true),
+            ("الخميس 5 شباط 2024", Some(3), false),
+            ("أمس الخميس، الموافق 8 شباط 2024", Some(3), false),
+            ("5 شباط 2024", None, false),
+            ("2024-02-05", None, false),
+            ("في شباط الماضي", None, true),
+            ("فبراير 2024", None, false),
+            ("الشهر الماضي", None, true),
+            ("العام الماضي", None, true),
+            ("عام 2021", None, false),
+        ];
+        for published in [None, FRIDAY.and_then(Day::parse_iso)] {
+            for (text, weekday, reckoned) in cases {
+                let found = find_dates(&fold(text).text, published);
+                assert_eq!(found.len(), 1, "{text}");
+                let said = (found[0].weekday, found[0].reckoned);
+                assert_eq!(said, (weekday, reckoned), "{text} ({published:?})");
+            }
+        }
     }
 
     #[test]
