@@ -1,7 +1,8 @@
 //! Date expressions of folded text, resolved against the publication day: absolute dates
 //! in every month-name series ("5 شباط 2024", "15 اغسطس", "30 من كانون الثاني الماضي"),
-//! numeric dates, months and years, relative words ("امس", "اول امس", "فجر اليوم") and
-//! weekdays ("الخميس", "ليل الخميس الجمعه").
+//! as pages print their own day ("11-يونيو-2024", "سبتمبر 20، 2024"), numeric dates,
+//! months and years, relative words ("امس", "اول امس", "فجر اليوم") and weekdays
+//! ("الخميس", "ليل الخميس الجمعه").
 //!
 //! Without a publication day only expressions with an explicit year resolve; the others
 //! are still returned, with `first` and `last` set to `None`.
@@ -501,6 +502,18 @@ const MATCHERS: &[Matcher] = &[
         keys: &[(DateKey::Month, 10)],
         digit_reach: None,
     },
+    // "11-يونيو-2024"
+    Matcher {
+        find: joined,
+        keys: &[],
+        digit_reach: Some(0),
+    },
+    // a weekday before the month: "الجمعه , سبتمبر 20 2024"
+    Matcher {
+        find: month_first,
+        keys: &[(DateKey::Month, 1)],
+        digit_reach: None,
+    },
     // "ما بين" and a time of day before the weekday
     Matcher {
         find: weekday_range,
@@ -653,12 +666,74 @@ fn absolute(cx: &Cx, i: usize) -> Option<Found> {
     Some(naming(weekday, reckoned_if(!year_said, f)))
 }
 
+/// "11-يونيو-2024", "11/يونيو/2024": a day, a month name and a year joined by dashes or by
+/// slashes, as pages print their own day.
+fn joined(cx: &Cx, i: usize) -> Option<Found> {
+    let w = &cx.w;
+    let start = w.start(i);
+    let day = day_number(w.word(i)).filter(|_| !glued_before(w.text, start))?;
+    let sep = w.gap(i + 1);
+    if !matches!(sep, "-" | "/") {
+        return None;
+    }
+    let (_, k, (month, _)) = w.longest(i + 1, &MONTHS, BARE)?;
+    let year = w.word(k);
+    let after = w.text[w.end(k)..].chars().next();
+    let chained = after.is_some_and(|c| c.is_ascii_digit() || "-/".contains(c));
+    if w.gap(k) != sep || year.len() != 4 || year.starts_with('0') || chained {
+        return None;
+    }
+    let year: i32 = year.parse().ok()?;
+    let span = Day::new(year, month, day).map(|d| (d, d));
+    Some(found(
+        cx,
+        start,
+        k + 1,
+        span,
+        Precision::Day,
+        DateKind::Absolute,
+    ))
+}
+
+/// "سبتمبر 20 2024", "الجمعه , سبتمبر 20، 2024": month, day and year, the order in which
+/// pages made for English readers print their day. Only with its year: "سبتمبر 20" is a
+/// month and a count.
+fn month_first(cx: &Cx, i: usize) -> Option<Found> {
+    let w = &cx.w;
+    let (mut start, mut j, mut weekday) = (None, i, None);
+    if let Some((s, k, wd)) = w.longest(i, &WEEKDAYS, CONJ) {
+        if !w.joined(k, ",،") {
+            return None;
+        }
+        (start, j, weekday) = (Some(s), k, Some(wd));
+    }
+    let procs = if weekday.is_some() { BARE } else { CONJ };
+    let (s, k, (month, _)) = month_name(w, j, procs)?;
+    let day = day_number(w.word(k)).filter(|_| w.adjacent(k))?;
+    let (YearSpec::Explicit(year), next) = year_part(w, k + 1)? else {
+        return None;
+    };
+    let span = Day::new(year, month, day).map(|d| (d, d));
+    let start = start.unwrap_or(s);
+    let f = found(cx, start, next, span, Precision::Day, DateKind::Absolute);
+    Some(naming(weekday, f))
+}
+
+/// A day of the month in one or two digits.
+fn day_number(word: &str) -> Option<u8> {
+    let digits = (1..=2).contains(&word.len()) && word.bytes().all(|b| b.is_ascii_digit());
+    digits
+        .then(|| word.parse().ok())
+        .flatten()
+        .filter(|d| (1..=31).contains(d))
+}
+
 /// Day of the month at word `i`: one or two digits, or an ordinal.
 fn day_at(w: &Words, i: usize, procs: &[&str]) -> Option<(u8, usize, usize)> {
     let t = w.word(i);
     let start = w.start(i);
     if (1..=2).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit()) {
-        let d = t.parse::<u8>().ok().filter(|d| (1..=31).contains(d))?;
+        let d = day_number(t)?;
         let chained = w.text[w.end(i)..].starts_with(['-', '/', '.', ':']);
         return (!glued_before(w.text, start) && !chained).then_some((d, start, i + 1));
     }
@@ -698,11 +773,15 @@ fn month_name(w: &Words, i: usize, procs: &[&str]) -> Option<(usize, usize, (u8,
     Some((s, alternate.map_or(k, |a| a.1), (m, strict)))
 }
 
-/// Year after a month: a number ("2024", "عام 2024", "من عام 2024") or a relative word
-/// ("الماضي", "من العام الماضي").
+/// Year after a month: a number ("2024", "عام 2024", "من عام 2024", "، 2025" as pages print
+/// their day) or a relative word ("الماضي", "من العام الماضي").
 fn year_part(w: &Words, k: usize) -> Option<(YearSpec, usize)> {
     if !w.adjacent(k) {
-        return None;
+        let comma = w.joined(k, ",،");
+        return comma
+            .then(|| year_number(w, k))
+            .flatten()
+            .map(|y| (YearSpec::Explicit(y), k + 1));
     }
     let relative = w
         .longest(k, &MONTH_SUFFIXES, BARE)
@@ -1473,6 +1552,40 @@ mod tests {
                 (
                     "1 جانفي 2024",
                     &[("1 جانفي 2024", "2024-01-01", "2024-01-01", PD, Absolute)],
+                ),
+                (
+                    "11-يونيو-2024",
+                    &[("11-يونيو-2024", "2024-06-11", "2024-06-11", PD, Absolute)],
+                ),
+                (
+                    "11/حزيران/2024",
+                    &[("11/حزيران/2024", "2024-06-11", "2024-06-11", PD, Absolute)],
+                ),
+                (
+                    "الجمعة , سبتمبر 20 2024",
+                    &[(
+                        "الجمعة , سبتمبر 20 2024",
+                        "2024-09-20",
+                        "2024-09-20",
+                        PD,
+                        Absolute,
+                    )],
+                ),
+                (
+                    "سبتمبر 20، 2024",
+                    &[("سبتمبر 20، 2024", "2024-09-20", "2024-09-20", PD, Absolute)],
+                ),
+                // not one date: no year, mixed joints, a month and a count
+                ("11-يونيو", &[]),
+                ("11-يونيو/2024", &[]),
+                ("11-يونيو-2024-5", &[]),
+                (
+                    "قتل في شباط 20 شخصا",
+                    &[("شباط", "2024-02-01", "2024-02-29", PM, M)],
+                ),
+                (
+                    "نشر في 15 سبتمبر، 2025",
+                    &[("15 سبتمبر، 2025", "2025-09-15", "2025-09-15", PD, Absolute)],
                 ),
                 (
                     "14 جويلية 2023",
