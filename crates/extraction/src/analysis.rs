@@ -2,6 +2,7 @@
 //! markers, dates and counts, per sentence and clause, with clutter removed.
 
 use crate::clutter::{clutter_ranges, inside};
+use crate::document::{DaySource, Document, Publication};
 use rasid_lexicons::{ActorKind, Feature, Hit, Kind, Lexicons, MarkerKind};
 use rasid_text::dates::{find_dates_around, DateKey, DateMention};
 use rasid_text::numbers::{find_counts_around, Count};
@@ -30,7 +31,11 @@ impl Span {
 pub struct Analysis<'a> {
     pub lex: &'a Lexicons,
     pub folded: Folded,
+    /// The publication day the dates are reckoned from (see [`Document::publication`]).
     pub published: Option<Day>,
+    /// The date printed at the top of the text that gave `published`, when it came from
+    /// there: the evidence of every date reckoned from it.
+    pub printed: Option<Span>,
     pub tokens: Vec<Token>,
     /// Lexicon hits outside clutter, overlaps resolved, sorted by start.
     pub hits: Vec<Hit>,
@@ -97,6 +102,22 @@ impl Groups {
 }
 
 impl<'a> Analysis<'a> {
+    /// The analysis of a document, its dates reckoned from its publication day, given or
+    /// read from its text or URL ([`Document::publication`]).
+    pub fn of_document(doc: &Document, lex: &'a Lexicons) -> Self {
+        let publication = doc.publication();
+        let mut analysis = Analysis::new(&doc.text, publication.map(|p| p.day), lex);
+        if let Some(Publication {
+            source: DaySource::Printed(span),
+            ..
+        }) = publication
+        {
+            analysis.printed = Some(span);
+        }
+        analysis
+    }
+
+    /// The analysis of `text`, its dates reckoned from `published`.
     pub fn new(text: &str, published: Option<Day>, lex: &'a Lexicons) -> Self {
         let folded = fold(text);
         let raw = lex.scan(&folded.text);
@@ -150,6 +171,7 @@ impl<'a> Analysis<'a> {
             sentences,
             folded,
             published,
+            printed: None,
             by_kind,
             markers,
         }

@@ -331,7 +331,7 @@ impl StoredMatches {
 
 /// The resolved mentions of a document and its search terms, from one fold of its text.
 fn extract(doc: &Document, lex: &Lexicons) -> Extracted {
-    let analysis = Analysis::new(&doc.text, doc.published, lex);
+    let analysis = Analysis::of_document(doc, lex);
     let terms = rasid_text::search::index_terms(analysis.text(), &analysis.tokens);
     (resolve(&analysis, &doc.text), terms)
 }
