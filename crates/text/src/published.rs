@@ -354,6 +354,28 @@ mod tests {
     }
 
     #[test]
+    fn adversarial_inputs() {
+        let text =
+            "دمشق - 24 آذار 2023 (سانا) –\n\n11-يونيو-2024\r\nالجمعة , سبتمبر 20، 2024 ‏\u{200f}
+                    نشر في: 15 سبتمبر، 2025 ٢٠٢٤-٠٢-٠٥ ﻻ 29 شباط 2023";
+        for (end, _) in text.char_indices() {
+            let prefix = &text[..end];
+            if let Some((_, start, end)) = printed_day(prefix) {
+                let folded = fold(prefix).text;
+                assert!(start < end && end <= folded.len(), "{prefix}");
+                assert!(folded.is_char_boundary(start) && folded.is_char_boundary(end));
+            }
+        }
+        let url = "https://مثال.com/٢٠٢٣/03/24/2023/13/01/2023-02-29/1990-01-01-x?#/2024/01/01";
+        for (end, _) in url.char_indices() {
+            assert!(url_day(&url[..end]).is_none_or(plausible));
+        }
+        assert_eq!(url_day(url), Some(day("1990-01-01")));
+        assert_eq!(url_day("/2024/1/2"), Some(day("2024-01-02")));
+        assert_eq!(url_day(":///2024/1/2//"), Some(day("2024-01-02")));
+    }
+
+    #[test]
     fn plausible_days() {
         assert!(plausible(day("1990-01-01")) && plausible(day("2099-12-31")));
         assert!(!plausible(day("1989-12-31")) && !plausible(day("2100-01-01")));
