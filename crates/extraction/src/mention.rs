@@ -814,7 +814,8 @@ fn adjust_for_target(
 /// The date of the clause: a date said in it, else one said in its sentence, else for a
 /// current report the publication day and the day before. A date said of the report
 /// rather than the act ("أعلنت … اليوم الاثنين … استهداف") bounds the act: that day or the
-/// day before. With it, whether it was reckoned from the publication day.
+/// day before. The day a page prints at its top is its own, not an act's. With the date,
+/// whether it was reckoned from the publication day.
 fn date_of(
     a: &Analysis,
     clause: Span,
@@ -825,6 +826,7 @@ fn date_of(
     let in_span = |s: Span| {
         a.dates_in(s)
             .filter(|d| d.first.is_some() || d.kind != rasid_text::dates::DateKind::Year)
+            .filter(|d| !a.is_printed(d))
     };
     let said = in_span(clause)
         .find(|d| d.kind != rasid_text::dates::DateKind::Year)

@@ -263,7 +263,7 @@ fn resolve_mention(
     }
     // a date reckoned from the day printed at the top rests on that print too (a day read
     // from the URL has no span in the text to show)
-    if let Some(s) = a.printed.filter(|_| m.date_reckoned) {
+    if let Some(s) = a.published_print().filter(|_| m.date_reckoned) {
         add("date", s);
     }
     for (_, s) in &m.weapons {
@@ -431,6 +431,41 @@ mod tests {
         assert_eq!(from_url[0].published, Day::parse_iso("2022-10-14"));
         assert_eq!(from_url[0].date.first, Day::parse_iso("2022-10-13"));
         assert_eq!(date_evidence(body, &from_url)[0], ["أمس"]);
+    }
+
+    #[test]
+    fn a_dateline_gives_the_day_of_the_page_not_of_the_act() {
+        let lex = Lexicons::embedded().expect("embedded lexicons");
+        let dateline = "القامشلي - 12 تشرين الأول 2022 - ";
+        let doc = |act: &str, published| Document {
+            id: "a".into(),
+            text: format!("{dateline}{act}"),
+            url: None,
+            outlet: None,
+            published: Day::parse_iso(published),
+        };
+        // the days of the one mention, and the pieces of text supporting them
+        let date = |doc: &Document| {
+            let mentions = resolve_document(doc, &lex);
+            assert_eq!(mentions.len(), 1, "{mentions:?}");
+            let show = |d: Option<Day>| d.map_or("-".to_string(), |d| d.to_string());
+            let d = mentions[0].date;
+            let days = format!("{}..{}", show(d.first), show(d.last));
+            (days, date_evidence(&doc.text, &mentions).remove(0))
+        };
+        let yesterday = "قصفت طائرة مسيرة تركية أمس سيارة في بلدة عامودا.";
+        let undated = "قصفت طائرة مسيرة تركية سيارة في بلدة عامودا.";
+        let (days, said) = date(&doc(yesterday, ""));
+        assert_eq!(days, "2022-10-11..2022-10-11");
+        assert_eq!(said, ["12 تشرين الأول 2022", "أمس"]);
+        // no date said: the day of publication or the one before, as for any report
+        let (days, said) = date(&doc(undated, ""));
+        assert_eq!(days, "2022-10-11..2022-10-12");
+        assert_eq!(said, ["12 تشرين الأول 2022"]);
+        // a day given, other than the one printed: the print supports nothing
+        let (days, said) = date(&doc(yesterday, "2022-10-13"));
+        assert_eq!(days, "2022-10-12..2022-10-12");
+        assert_eq!(said, ["أمس"]);
     }
 
     #[test]
