@@ -323,6 +323,7 @@ fn print_summary(db: &Path, s: &Summary, problems: usize) {
         s.batches,
         db.display()
     );
+    crate::say_undated(s.documents_undated);
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]

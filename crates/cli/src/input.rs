@@ -174,7 +174,8 @@ impl Limits {
 /// The documents of `paths` (files, folders, or `-` for standard input), in order, read as
 /// they are taken (see the module documentation).
 ///
-/// `default_published` is given to documents that carry no valid publication day. Documents
+/// `default_published` is given to documents that carry no valid publication day, neither
+/// given nor printed at their top or in their URL ([`Document::publication`]). Documents
 /// with problems are reported (see [`Documents::finish`]) and left out (or, for a bad
 /// `published`, kept without it); a later document whose id was already seen is reported and
 /// skipped, except that a feed item or archive record whose URL was already read is counted
@@ -636,10 +637,7 @@ impl Reader {
             });
         }
         for doc in extracted.documents {
-            let doc = Document {
-                published: doc.published.or(self.default_published),
-                ..doc
-            };
+            let doc = doc.or_published(self.default_published);
             // ids made from URLs: the same URL read again is the same article
             if kind != SourceKind::Html && self.seen.contains_key(&doc.id) {
                 self.skipped.push(SkippedItem {
@@ -693,8 +691,9 @@ impl Reader {
             text,
             url: None,
             outlet: None,
-            published: self.default_published,
-        };
+            published: None,
+        }
+        .or_published(self.default_published);
         if let Err(message) = self.accept(doc, label) {
             self.error(label, message);
         }
@@ -739,10 +738,7 @@ impl Reader {
         for note in notes {
             input.problems.report(&mut self.errors, at.clone(), note);
         }
-        let doc = Document {
-            published: doc.published.or(self.default_published),
-            ..doc
-        };
+        let doc = doc.or_published(self.default_published);
         if let Err(message) = self.accept(doc, &at) {
             input.problems.report(&mut self.errors, at, message);
         }

@@ -8,6 +8,7 @@ mod serve;
 mod walk;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use rasid_extraction::DaySource;
 use rasid_lexicons::Lexicons;
 use rasid_merge::{extract_events, Event};
 use rasid_text::Day;
@@ -244,10 +245,40 @@ fn extract(
         errors.len(),
         events.len()
     );
+    say_publication_days(&docs);
     if errors.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(2)
+    }
+}
+
+/// Says how many documents had their publication day read from their text or URL, and how
+/// many had none.
+fn say_publication_days(docs: &[rasid_extraction::Document]) {
+    let (mut printed, mut url, mut undated) = (0, 0, 0);
+    for d in docs {
+        match d.publication().map(|p| p.source) {
+            Some(DaySource::Given) => {}
+            Some(DaySource::Printed(_)) => printed += 1,
+            Some(DaySource::Url) => url += 1,
+            None => undated += 1,
+        }
+    }
+    if printed + url > 0 {
+        eprintln!(
+            "rasid: publication days read from the top of {printed} documents and from the URLs of {url}"
+        );
+    }
+    say_undated(undated);
+}
+
+/// Says how many documents had no publication day, given or read from their text or URL.
+fn say_undated(undated: usize) {
+    if undated > 0 {
+        eprintln!(
+            "rasid: {undated} documents without a publication day (none given, none printed at their top or in their URL): their relative dates (امس، الخميس) stay unknown"
+        );
     }
 }
 

@@ -534,3 +534,69 @@ fn ingest_stores_each_batch_before_its_input_ends() {
         stderr(&out)
     );
 }
+
+/// Four reports of one kind: a day given, a day printed at the top, a day in the URL, and
+/// none.
+fn reports_dated_four_ways(dir: &Path) -> PathBuf {
+    let report = |place: &str| format!("قصفت طائرة مسيرة تركية أمس سيارة في {place}.");
+    let docs = [
+        serde_json::json!({"id": "given", "published": "2024-03-16", "text": report("بلدة عامودا")}),
+        serde_json::json!({"id": "printed", "text": format!("الحسكة - 14 آذار 2024\n{}", report("بلدة الدرباسية"))}),
+        serde_json::json!({"id": "url", "url": "https://example.com/news/2024/03/12/drone", "text": report("مدينة القامشلي")}),
+        serde_json::json!({"id": "undated", "text": report("مدينة رأس العين")}),
+    ];
+    let input = dir.join("docs.jsonl");
+    let lines: Vec<String> = docs.iter().map(Value::to_string).collect();
+    fs::write(&input, lines.join("\n") + "\n").expect("write");
+    input
+}
+
+/// The first day of the event of each document, in the order of [`reports_dated_four_ways`].
+fn first_days(jsonl: &[u8]) -> Vec<(&'static str, Value)> {
+    let events = events_by_id(jsonl);
+    ["given", "printed", "url", "undated"]
+        .into_iter()
+        .map(|doc| {
+            let event = events
+                .iter()
+                .find(|e| e["docs"] == serde_json::json!([doc]));
+            let event = event.unwrap_or_else(|| panic!("no event of {doc} alone: {events:?}"));
+            (doc, event["date"]["start"].clone())
+        })
+        .collect()
+}
+
+#[test]
+fn documents_without_a_publication_day_are_counted_by_extract_and_ingest() {
+    let dir = temp_dir("undated");
+    let input = reports_dated_four_ways(&dir);
+    let out = rasid(&["extract", path(&input)]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("rasid: 1 documents without a publication day"),
+        "{err}"
+    );
+    // «أمس» is the day before the day given, printed or in the URL
+    let mut days = [
+        ("given", Value::from("2024-03-15")),
+        ("printed", "2024-03-13".into()),
+        ("url", "2024-03-11".into()),
+        ("undated", Value::Null),
+    ];
+    assert_eq!(first_days(&out.stdout), days);
+    // --published is for documents with no day of their own
+    let out = rasid(&["extract", "--published", "2024-03-20", path(&input)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    days[3].1 = "2024-03-19".into();
+    assert_eq!(first_days(&out.stdout), days);
+    let db = dir.join("rasid.db");
+    let report = ingest_args(&db, &[path(&input)]);
+    assert_eq!(report["summary"]["documents_undated"], 1, "{report}");
+    let human = rasid(&["ingest", "--db", path(&dir.join("other.db")), path(&input)]);
+    assert!(
+        stderr(&human).contains("rasid: 1 documents without a publication day"),
+        "{}",
+        stderr(&human)
+    );
+}

@@ -2,9 +2,11 @@
 //! markers, dates and counts, per sentence and clause, with clutter removed.
 
 use crate::clutter::{clutter_ranges, inside};
+use crate::document::{DaySource, Document};
 use rasid_lexicons::{ActorKind, Feature, Hit, Kind, Lexicons, MarkerKind};
 use rasid_text::dates::{find_dates_around, DateKey, DateMention};
 use rasid_text::numbers::{find_counts_around, Count};
+use rasid_text::published::printed_day;
 use rasid_text::tokens::{sentences, tokens, Token};
 use rasid_text::{fold, Day, Folded};
 
@@ -30,7 +32,12 @@ impl Span {
 pub struct Analysis<'a> {
     pub lex: &'a Lexicons,
     pub folded: Folded,
+    /// The publication day the dates are reckoned from (see [`Document::publication`]).
     pub published: Option<Day>,
+    /// The day printed at the top of the text ([`rasid_text::published::printed_day`]) and
+    /// where: the page's day, not the day of an act it tells; the evidence of every date
+    /// reckoned from it when it is `published`.
+    pub printed: Option<(Day, Span)>,
     pub tokens: Vec<Token>,
     /// Lexicon hits outside clutter, overlaps resolved, sorted by start.
     pub hits: Vec<Hit>,
@@ -97,6 +104,37 @@ impl Groups {
 }
 
 impl<'a> Analysis<'a> {
+    /// The analysis of a document, its dates reckoned from its publication day, given or
+    /// read from its text or URL ([`Document::publication`]).
+    pub fn of_document(doc: &Document, lex: &'a Lexicons) -> Self {
+        let publication = doc.publication();
+        let mut analysis = Analysis::new(&doc.text, publication.map(|p| p.day), lex);
+        analysis.printed = match publication.map(|p| (p.day, p.source)) {
+            Some((day, DaySource::Printed(span))) => Some((day, span)),
+            // a page with a day given may print one too
+            Some((_, DaySource::Given)) => {
+                printed_day(&doc.text).map(|(day, start, end)| (day, Span { start, end }))
+            }
+            // a day is read from the URL only when none is printed
+            Some((_, DaySource::Url)) | None => None,
+        };
+        analysis
+    }
+
+    /// Whether `date` is the day printed at the top of the text (the page's own day).
+    pub fn is_printed(&self, date: &DateMention) -> bool {
+        self.printed
+            .is_some_and(|(_, s)| (s.start, s.end) == (date.start, date.end))
+    }
+
+    /// Where the publication day is printed, when it is.
+    pub fn published_print(&self) -> Option<Span> {
+        self.printed
+            .filter(|&(day, _)| Some(day) == self.published)
+            .map(|(_, span)| span)
+    }
+
+    /// The analysis of `text`, its dates reckoned from `published`.
     pub fn new(text: &str, published: Option<Day>, lex: &'a Lexicons) -> Self {
         let folded = fold(text);
         let raw = lex.scan(&folded.text);
@@ -150,6 +188,7 @@ impl<'a> Analysis<'a> {
             sentences,
             folded,
             published,
+            printed: None,
             by_kind,
             markers,
         }

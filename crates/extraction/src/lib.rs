@@ -8,7 +8,7 @@ pub mod mention;
 mod roles;
 
 pub use analysis::{Analysis, Span};
-pub use document::Document;
+pub use document::{DaySource, Document, Publication};
 pub use mention::{find_mentions, ActorMention, CountMention, DateValue, Mention, PlaceMention};
 
 /// Lexicons shared by the tests of this crate (the embedded data, loaded once).

@@ -55,6 +55,13 @@ pub struct DateValue {
     #[serde(deserialize_with = "date_precision")]
     pub precision: Name,
     pub span: Option<Span>,
+    /// The weekday said of a day that is not known ("الخميس", "امس الاحد" in a document
+    /// without a publication day), 0 = Monday … 6 = Sunday: two acts told on different
+    /// weekdays are different acts even when neither has a calendar day. `None` when the
+    /// day is known, or no single weekday was said. Absent from JSON when `None` (and from
+    /// mentions stored before it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weekday: Option<u8>,
 }
 
 /// A name from a fixed list. The alias keeps serde from treating the field as borrowed
@@ -88,6 +95,7 @@ impl DateValue {
         last: None,
         precision: "unknown",
         span: None,
+        weekday: None,
     };
 }
 
@@ -100,6 +108,9 @@ pub struct Mention {
     pub actor2: Option<ActorMention>,
     pub place: Option<PlaceMention>,
     pub date: DateValue,
+    /// Whether `date` was reckoned from the publication day (a relative day, a weekday, a
+    /// date without its year, or the days of publication when no date was said).
+    pub date_reckoned: bool,
     pub weapons: Vec<(String, Span)>,
     pub fatalities: Option<CountMention>,
     pub injured: Option<CountMention>,
@@ -181,7 +192,7 @@ pub fn find_mentions(a: &Analysis) -> Vec<Mention> {
                 .rev()
                 .take_while(|m| si - m.sentence <= DATE_SENTENCES)
                 .find(|m| !m.background && m.date.span.is_some())
-                .map(|m| m.date);
+                .map(|m| (m.date, m.date_reckoned));
             let outcome = mentions_of_clause(
                 a,
                 si,
@@ -575,8 +586,9 @@ struct Context<'m> {
     previous: Option<&'m Roles>,
     /// The last mention of the document.
     recent: Option<&'m Mention>,
-    /// The date said for the last dated act, a few sentences back at most.
-    dated: Option<DateValue>,
+    /// The date said for the last dated act, a few sentences back at most, and whether it
+    /// was reckoned from the publication day.
+    dated: Option<(DateValue, bool)>,
 }
 
 /// What a clause told: new acts, or more about an act already told.
@@ -658,11 +670,12 @@ fn mentions_of_clause(
     // the act answered has only the dates of its own clause: the sentence's other dates
     // are the response's ("قصفت اليوم … رداً على هجوم")
     let date_scope = if clause.answered { span } else { sentence };
-    let mut date = date_of(a, span, date_scope, head, background);
+    let (mut date, mut date_reckoned) = date_of(a, span, date_scope, head, background);
     // a follow-up sentence with no date of its own tells of the day just named
     if date.span.is_none() && !background {
-        if let Some(d) = dated {
+        if let Some((d, reckoned)) = dated {
             date = DateValue { span: None, ..d };
+            date_reckoned = reckoned;
         }
     }
     let (fatalities, injured) = casualties(a, span);
@@ -688,6 +701,7 @@ fn mentions_of_clause(
         actor2: roles.actor2,
         place,
         date,
+        date_reckoned,
         weapons: weapons.iter().map(|(w, s)| (w.to_string(), *s)).collect(),
         fatalities,
         injured,
@@ -888,11 +902,19 @@ fn adjust_for_target(
 /// The date of the clause: a date said in it, else one said in its sentence, else for a
 /// current report the publication day and the day before. A date said of the report
 /// rather than the act ("أعلنت … اليوم الاثنين … استهداف") bounds the act: that day or the
-/// day before.
-fn date_of(a: &Analysis, clause: Span, sentence: Span, head: &Hit, background: bool) -> DateValue {
+/// day before. The day a page prints at its top is its own, not an act's. With the date,
+/// whether it was reckoned from the publication day.
+fn date_of(
+    a: &Analysis,
+    clause: Span,
+    sentence: Span,
+    head: &Hit,
+    background: bool,
+) -> (DateValue, bool) {
     let in_span = |s: Span| {
         a.dates_in(s)
             .filter(|d| d.first.is_some() || d.kind != rasid_text::dates::DateKind::Year)
+            .filter(|d| !a.is_printed(d))
     };
     let said = in_span(clause)
         .find(|d| d.kind != rasid_text::dates::DateKind::Year)
@@ -902,23 +924,29 @@ fn date_of(a: &Analysis, clause: Span, sentence: Span, head: &Hit, background: b
         let of_report = d.end <= head.start
             && a.markers_in(sentence, MarkerKind::Attribution)
                 .any(|m| m.end <= d.start && a.words_between(m.end, d.start) <= 3);
+        let reckoned = d.reckoned && d.first.is_some();
         if of_report && value.precision == "day" {
-            return DateValue {
+            let of_act = DateValue {
                 first: value.first.map(|f| f.add_days(-1)),
                 precision: "range",
                 ..value
             };
+            return (of_act, reckoned);
         }
-        return value;
+        return (value, reckoned);
     }
     match (a.published, background) {
-        (Some(p), false) => DateValue {
-            first: Some(p.add_days(-1)),
-            last: Some(p),
-            precision: "range",
-            span: None,
-        },
-        _ => DateValue::UNKNOWN,
+        (Some(p), false) => {
+            let days = DateValue {
+                first: Some(p.add_days(-1)),
+                last: Some(p),
+                precision: "range",
+                span: None,
+                weekday: None,
+            };
+            (days, true)
+        }
+        _ => (DateValue::UNKNOWN, false),
     }
 }
 
@@ -939,6 +967,8 @@ fn date_value(d: &DateMention) -> DateValue {
             start: d.start,
             end: d.end,
         }),
+        // the weekday matters only while the day is unknown
+        weekday: d.weekday.filter(|_| d.first.is_none()),
     }
 }
 
@@ -1278,6 +1308,29 @@ mod tests {
         assert_eq!(place(&a, &m[0]), "القحطانيه");
         assert_eq!(m[0].date.first, Day::new(2023, 2, 21));
         assert_eq!(m[0].date.precision, "day");
+    }
+
+    #[test]
+    fn the_weekday_of_a_day_not_known_is_kept() {
+        let text = "قصفت طائرة مسيرة تركية يوم الخميس سيارة في بلدة القحطانية بريف الحسكة. \
+                    وقصفت طائرة مسيرة أمس الأحد سيارة في بلدة عامودا. \
+                    وقصفت طائرة مسيرة في 5 شباط 2024 سيارة في بلدة الدرباسية.";
+        let said = |published| {
+            let (_, m) = mentions(text, published);
+            let dates: Vec<_> = m.iter().map(|x| (x.date.first, x.date.weekday)).collect();
+            let reckoned: Vec<bool> = m.iter().map(|x| x.date_reckoned).collect();
+            (dates, reckoned)
+        };
+        let day = Day::new(2024, 2, 5);
+        // no publication day: the weekdays said, no day reckoned
+        let (dates, reckoned) = said(None);
+        assert_eq!(dates, [(None, Some(3)), (None, Some(6)), (day, None)]);
+        assert_eq!(reckoned, [false, false, false]);
+        // published on Monday 12 February 2024: the days, and no weekday
+        let (dates, reckoned) = said(Some("2024-02-12"));
+        let days = [Day::new(2024, 2, 8), Day::new(2024, 2, 11), day];
+        assert_eq!(dates, days.map(|d| (d, None)));
+        assert_eq!(reckoned, [true, true, false]);
     }
 
     #[test]

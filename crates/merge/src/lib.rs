@@ -36,7 +36,7 @@ pub type Sketch = [u32; rasid_text::sketch::SKETCH_SIZE];
 impl DocumentMentions {
     /// Extraction and resolution of a document, with the sketch of its text.
     pub fn of(doc: &Document, lex: &Lexicons) -> DocumentMentions {
-        let analysis = Analysis::new(&doc.text, doc.published, lex);
+        let analysis = Analysis::of_document(doc, lex);
         DocumentMentions {
             doc: doc.id.clone(),
             sketch: rasid_text::sketch::sketch(analysis.text(), &analysis.tokens),

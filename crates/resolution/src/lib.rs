@@ -51,7 +51,8 @@ pub struct ResolvedMention {
     pub event_type: String,
     pub sub_event_type: String,
     pub date: DateValue,
-    /// Publication day of the document that told it (bounds an unknown date).
+    /// Publication day of the document that told it (bounds an unknown date): given with
+    /// the document, or read from its text or URL ([`Document::publication`]).
     pub published: Option<rasid_text::Day>,
     pub actor1: Option<ResolvedActor>,
     pub actor2: Option<ResolvedActor>,
@@ -90,7 +91,7 @@ const CONTEXT_SENTENCES: usize = 2;
 
 /// Runs extraction and resolution over one document.
 pub fn resolve_document(doc: &Document, lex: &Lexicons) -> Vec<ResolvedMention> {
-    resolve(&Analysis::new(&doc.text, doc.published, lex), &doc.text)
+    resolve(&Analysis::of_document(doc, lex), &doc.text)
 }
 
 /// Extraction and resolution over a document already analysed, whose original text is
@@ -260,6 +261,11 @@ fn resolve_mention(
     if let Some(s) = m.date.span {
         add("date", s);
     }
+    // a date reckoned from the day printed at the top rests on that print too (a day read
+    // from the URL has no span in the text to show)
+    if let Some(s) = a.published_print().filter(|_| m.date_reckoned) {
+        add("date", s);
+    }
     for (_, s) in &m.weapons {
         add("weapon", *s);
     }
@@ -374,6 +380,92 @@ mod tests {
         let unknown = json.replacen("\"trigger\"", "\"colour\"", 1);
         let err = serde_json::from_str::<Vec<ResolvedMention>>(&unknown).unwrap_err();
         assert!(err.to_string().contains("unknown evidence field"), "{err}");
+    }
+
+    /// The pieces of `text` that support the date of each mention.
+    fn date_evidence(text: &str, mentions: &[ResolvedMention]) -> Vec<Vec<String>> {
+        let piece = |e: &SpanRef| text.chars().skip(e.start).take(e.end - e.start).collect();
+        mentions
+            .iter()
+            .map(|m| {
+                m.evidence
+                    .iter()
+                    .filter(|e| e.field == "date")
+                    .map(piece)
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn dates_reckoned_from_a_printed_day_rest_on_it() {
+        let lex = Lexicons::embedded().expect("embedded lexicons");
+        let text = "القامشلي - 12 تشرين الأول 2022\n\
+                    قصفت طائرة مسيرة تركية أمس سيارة في بلدة عامودا.\n\
+                    وكانت طائرة مسيرة قد قصفت في 3 تشرين الأول 2022 سيارة في بلدة الدرباسية.";
+        let url = "https://example.com/news/2022/10/14/drone";
+        let doc = |text: &str, url: Option<&str>, published| Document {
+            id: "a".into(),
+            text: text.into(),
+            url: url.map(str::to_string),
+            outlet: None,
+            published: Day::parse_iso(published),
+        };
+        // the day printed at the top: «أمس» is the day before it, and rests on both
+        let mentions = resolve_document(&doc(text, Some(url), ""), &lex);
+        assert_eq!(mentions.len(), 2, "{mentions:?}");
+        assert_eq!(mentions[0].published, Day::parse_iso("2022-10-12"));
+        assert_eq!(mentions[0].date.first, Day::parse_iso("2022-10-11"));
+        let evidence = date_evidence(text, &mentions);
+        assert_eq!(
+            evidence,
+            [vec!["12 تشرين الأول 2022", "أمس"], vec!["3 تشرين الأول 2022"]]
+        );
+        // a day given comes first, and has no span
+        let given = resolve_document(&doc(text, Some(url), "2022-10-13"), &lex);
+        assert_eq!(given[0].date.first, Day::parse_iso("2022-10-12"));
+        assert_eq!(date_evidence(text, &given)[0], ["أمس"]);
+        // without a printed day, the URL's, which has no span either
+        let body = text.split_once('\n').unwrap().1;
+        let from_url = resolve_document(&doc(body, Some(url), ""), &lex);
+        assert_eq!(from_url[0].published, Day::parse_iso("2022-10-14"));
+        assert_eq!(from_url[0].date.first, Day::parse_iso("2022-10-13"));
+        assert_eq!(date_evidence(body, &from_url)[0], ["أمس"]);
+    }
+
+    #[test]
+    fn a_dateline_gives_the_day_of_the_page_not_of_the_act() {
+        let lex = Lexicons::embedded().expect("embedded lexicons");
+        let dateline = "القامشلي - 12 تشرين الأول 2022 - ";
+        let doc = |act: &str, published| Document {
+            id: "a".into(),
+            text: format!("{dateline}{act}"),
+            url: None,
+            outlet: None,
+            published: Day::parse_iso(published),
+        };
+        // the days of the one mention, and the pieces of text supporting them
+        let date = |doc: &Document| {
+            let mentions = resolve_document(doc, &lex);
+            assert_eq!(mentions.len(), 1, "{mentions:?}");
+            let show = |d: Option<Day>| d.map_or("-".to_string(), |d| d.to_string());
+            let d = mentions[0].date;
+            let days = format!("{}..{}", show(d.first), show(d.last));
+            (days, date_evidence(&doc.text, &mentions).remove(0))
+        };
+        let yesterday = "قصفت طائرة مسيرة تركية أمس سيارة في بلدة عامودا.";
+        let undated = "قصفت طائرة مسيرة تركية سيارة في بلدة عامودا.";
+        let (days, said) = date(&doc(yesterday, ""));
+        assert_eq!(days, "2022-10-11..2022-10-11");
+        assert_eq!(said, ["12 تشرين الأول 2022", "أمس"]);
+        // no date said: the day of publication or the one before, as for any report
+        let (days, said) = date(&doc(undated, ""));
+        assert_eq!(days, "2022-10-11..2022-10-12");
+        assert_eq!(said, ["12 تشرين الأول 2022"]);
+        // a day given, other than the one printed: the print supports nothing
+        let (days, said) = date(&doc(yesterday, "2022-10-13"));
+        assert_eq!(days, "2022-10-12..2022-10-12");
+        assert_eq!(said, ["أمس"]);
     }
 
     #[test]

@@ -383,8 +383,9 @@ fn page_document(
         text,
         url,
         outlet,
-        published: page.published.or(fallback_day),
+        published: page.published,
     }
+    .or_published(fallback_day)
 }
 
 /// A feed file: one document per item.

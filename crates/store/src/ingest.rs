@@ -77,6 +77,9 @@ pub struct Summary {
     pub events_merged: usize,
     pub events_deleted: usize,
     pub batches: usize,
+    /// Documents stored new or updated with no publication day, given or read from their
+    /// text or URL: their relative dates ("امس", "الخميس") stay unknown.
+    pub documents_undated: usize,
 }
 
 /// How many duplicate pairs [`Summary::duplicate_of`] keeps.
@@ -300,7 +303,12 @@ fn classify<S: Store>(
             ingested: None,
         }));
     }
-    Ok(incoming.into_iter().flatten().collect())
+    let incoming: Vec<Incoming> = incoming.into_iter().flatten().collect();
+    summary.documents_undated += incoming
+        .iter()
+        .filter(|i| i.doc.publication().is_none())
+        .count();
+    Ok(incoming)
 }
 
 /// The stored documents that a batch's documents may be, or update, or repeat: by id, by
@@ -339,7 +347,7 @@ impl StoredMatches {
 
 /// The resolved mentions of a document and its search terms, from one fold of its text.
 fn extract(doc: &Document, lex: &Lexicons) -> Extracted {
-    let analysis = Analysis::new(&doc.text, doc.published, lex);
+    let analysis = Analysis::of_document(doc, lex);
     let terms = rasid_text::search::index_terms(analysis.text(), &analysis.tokens);
     let sketch = rasid_text::sketch::sketch(analysis.text(), &analysis.tokens);
     (resolve(&analysis, &doc.text), terms, sketch)
@@ -996,6 +1004,31 @@ mod tests {
             s.events(&Filter::default(), &Page::default()).unwrap(),
             events
         );
+    }
+
+    #[test]
+    fn documents_stored_without_a_publication_day_are_counted() {
+        let doc = |id: &str, text: &str, published: &str| Document {
+            id: id.into(),
+            text: text.into(),
+            url: None,
+            outlet: None,
+            published: Day::parse_iso(published),
+        };
+        let report = "قصفت طائرة مسيرة أمس سيارة في بلدة عامودا.";
+        let docs = [
+            doc("given", report, "2024-03-16"),
+            doc("printed", &format!("الحسكة - 14 آذار 2024\n{report}"), ""),
+            doc(
+                "undated",
+                &format!("{report}\nوكانت طائرة قد قصفت الموقع أمس."),
+                "",
+            ),
+        ];
+        let (_dir, mut s) = store();
+        assert_eq!(run(&mut s, &docs, 2).documents_undated, 1);
+        // documents stored already are not read again
+        assert_eq!(run(&mut s, &docs, 2).documents_undated, 0);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Date expressions of folded text, resolved against the publication day: absolute dates
 //! in every month-name series ("5 شباط 2024", "15 اغسطس", "30 من كانون الثاني الماضي"),
-//! numeric dates, months and years, relative words ("امس", "اول امس", "فجر اليوم") and
-//! weekdays ("الخميس", "ليل الخميس الجمعه").
+//! as pages print their own day ("11-يونيو-2024", "سبتمبر 20، 2024"), numeric dates,
+//! months and years, relative words ("امس", "اول امس", "فجر اليوم") and weekdays
+//! ("الخميس", "ليل الخميس الجمعه").
 //!
 //! Without a publication day only expressions with an explicit year resolve; the others
 //! are still returned, with `first` and `last` set to `None`.
@@ -43,6 +44,14 @@ pub struct DateMention {
     pub last: Option<Day>,
     pub precision: Precision,
     pub kind: DateKind,
+    /// The weekday the expression names, 0 = Monday … 6 = Sunday ("الخميس", "امس الخميس",
+    /// "الخميس 5 شباط"), known whether or not its day is; `None` for a range of weekdays
+    /// ("ليل الخميس الجمعه" names two).
+    pub weekday: Option<u8>,
+    /// Whether its days are reckoned from the publication day (a relative day, a weekday, a
+    /// month or a day of the month without its year, "الشهر الماضي"): without one they are
+    /// unknown. A numeric date, a date with its year and a year are not.
+    pub reckoned: bool,
 }
 
 /// Every date expression of `folded`, left to right, non-overlapping, longest first.
@@ -493,6 +502,18 @@ const MATCHERS: &[Matcher] = &[
         keys: &[(DateKey::Month, 10)],
         digit_reach: None,
     },
+    // "11-يونيو-2024"
+    Matcher {
+        find: joined,
+        keys: &[],
+        digit_reach: Some(0),
+    },
+    // a weekday before the month: "الجمعه , سبتمبر 20 2024"
+    Matcher {
+        find: month_first,
+        keys: &[(DateKey::Month, 1)],
+        digit_reach: None,
+    },
     // "ما بين" and a time of day before the weekday
     Matcher {
         find: weekday_range,
@@ -543,8 +564,22 @@ fn found(cx: &Cx, start: usize, next: usize, span: Span, p: Precision, k: DateKi
         last,
         precision: p,
         kind: k,
+        weekday: None,
+        reckoned: false,
     };
     (mention, next)
+}
+
+/// `f`, reckoned from the publication day (see [`DateMention::reckoned`]) when `reckoned`.
+fn reckoned_if(reckoned: bool, mut f: Found) -> Found {
+    f.0.reckoned = reckoned;
+    f
+}
+
+/// `f`, naming `weekday`.
+fn naming(weekday: Option<u8>, mut f: Found) -> Found {
+    f.0.weekday = weekday;
+    f
 }
 
 /// "2024-02-03", "03/02/2024", "3.2.24".
@@ -591,9 +626,11 @@ fn absolute(cx: &Cx, i: usize) -> Option<Found> {
     }
     let mut start = p.any.then_some(p.start);
     let mut j = p.next;
-    if let Some((s, k, _)) = w.longest(j, &WEEKDAYS, if p.any { BARE } else { CONJ }) {
+    let mut weekday = None;
+    if let Some((s, k, wd)) = w.longest(j, &WEEKDAYS, if p.any { BARE } else { CONJ }) {
         start.get_or_insert(s);
         j = k;
+        weekday = Some(wd);
         if !w.joined(j, ",،") {
             return None;
         }
@@ -624,14 +661,71 @@ fn absolute(cx: &Cx, i: usize) -> Option<Found> {
     };
     let span = resolved.map(|d| (d, d));
     let start = start.unwrap_or(s);
+    let year_said = matches!((month, spec), (MonthRef::Named(_), YearSpec::Explicit(_)));
+    let f = found(cx, start, k, span, Precision::Day, DateKind::Absolute);
+    Some(naming(weekday, reckoned_if(!year_said, f)))
+}
+
+/// "11-يونيو-2024", "11/يونيو/2024": a day, a month name and a year joined by dashes or by
+/// slashes, as pages print their own day.
+fn joined(cx: &Cx, i: usize) -> Option<Found> {
+    let w = &cx.w;
+    let start = w.start(i);
+    let day = day_number(w.word(i)).filter(|_| !glued_before(w.text, start))?;
+    let sep = w.gap(i + 1);
+    if !matches!(sep, "-" | "/") {
+        return None;
+    }
+    let (_, k, (month, _)) = w.longest(i + 1, &MONTHS, BARE)?;
+    let year = w.word(k);
+    let after = w.text[w.end(k)..].chars().next();
+    let chained = after.is_some_and(|c| c.is_ascii_digit() || "-/".contains(c));
+    if w.gap(k) != sep || year.len() != 4 || year.starts_with('0') || chained {
+        return None;
+    }
+    let year: i32 = year.parse().ok()?;
+    let span = Day::new(year, month, day).map(|d| (d, d));
     Some(found(
         cx,
         start,
-        k,
+        k + 1,
         span,
         Precision::Day,
         DateKind::Absolute,
     ))
+}
+
+/// "سبتمبر 20 2024", "الجمعه , سبتمبر 20، 2024": month, day and year, the order in which
+/// pages made for English readers print their day. Only with its year: "سبتمبر 20" is a
+/// month and a count.
+fn month_first(cx: &Cx, i: usize) -> Option<Found> {
+    let w = &cx.w;
+    let (mut start, mut j, mut weekday) = (None, i, None);
+    if let Some((s, k, wd)) = w.longest(i, &WEEKDAYS, CONJ) {
+        if !w.joined(k, ",،") {
+            return None;
+        }
+        (start, j, weekday) = (Some(s), k, Some(wd));
+    }
+    let procs = if weekday.is_some() { BARE } else { CONJ };
+    let (s, k, (month, _)) = month_name(w, j, procs)?;
+    let day = day_number(w.word(k)).filter(|_| w.adjacent(k))?;
+    let (YearSpec::Explicit(year), next) = year_part(w, k + 1)? else {
+        return None;
+    };
+    let span = Day::new(year, month, day).map(|d| (d, d));
+    let start = start.unwrap_or(s);
+    let f = found(cx, start, next, span, Precision::Day, DateKind::Absolute);
+    Some(naming(weekday, f))
+}
+
+/// A day of the month in one or two digits.
+fn day_number(word: &str) -> Option<u8> {
+    let digits = (1..=2).contains(&word.len()) && word.bytes().all(|b| b.is_ascii_digit());
+    digits
+        .then(|| word.parse().ok())
+        .flatten()
+        .filter(|d| (1..=31).contains(d))
 }
 
 /// Day of the month at word `i`: one or two digits, or an ordinal.
@@ -639,7 +733,7 @@ fn day_at(w: &Words, i: usize, procs: &[&str]) -> Option<(u8, usize, usize)> {
     let t = w.word(i);
     let start = w.start(i);
     if (1..=2).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit()) {
-        let d = t.parse::<u8>().ok().filter(|d| (1..=31).contains(d))?;
+        let d = day_number(t)?;
         let chained = w.text[w.end(i)..].starts_with(['-', '/', '.', ':']);
         return (!glued_before(w.text, start) && !chained).then_some((d, start, i + 1));
     }
@@ -679,11 +773,15 @@ fn month_name(w: &Words, i: usize, procs: &[&str]) -> Option<(usize, usize, (u8,
     Some((s, alternate.map_or(k, |a| a.1), (m, strict)))
 }
 
-/// Year after a month: a number ("2024", "عام 2024", "من عام 2024") or a relative word
-/// ("الماضي", "من العام الماضي").
+/// Year after a month: a number ("2024", "عام 2024", "من عام 2024", "، 2025" as pages print
+/// their day) or a relative word ("الماضي", "من العام الماضي").
 fn year_part(w: &Words, k: usize) -> Option<(YearSpec, usize)> {
     if !w.adjacent(k) {
-        return None;
+        let comma = w.joined(k, ",،");
+        return comma
+            .then(|| year_number(w, k))
+            .flatten()
+            .map(|y| (YearSpec::Explicit(y), k + 1));
     }
     let relative = w
         .longest(k, &MONTH_SUFFIXES, BARE)
@@ -737,7 +835,9 @@ fn month(cx: &Cx, i: usize) -> Option<Found> {
     let (spec, k) = suffix.unwrap_or((YearSpec::Nearest, k));
     let span = year_for(spec, m, 1, cx.published).and_then(|y| month_days(y, m));
     let start = shahr.unwrap_or(s);
-    Some(found(cx, start, k, span, Precision::Month, DateKind::Month))
+    let year_said = matches!(spec, YearSpec::Explicit(_));
+    let f = found(cx, start, k, span, Precision::Month, DateKind::Month);
+    Some(reckoned_if(!year_said, f))
 }
 
 /// "عام 2021", "سنه 2021", "العام 2020", "2024م".
@@ -767,13 +867,15 @@ fn period(cx: &Cx, i: usize) -> Option<Found> {
         let span = published
             .and_then(|p| shift_month(p, off))
             .and_then(|(y, m)| month_days(y, m));
-        return Some(found(cx, s, k, span, Precision::Month, DateKind::Month));
+        let f = found(cx, s, k, span, Precision::Month, DateKind::Month);
+        return Some(reckoned_if(true, f));
     }
     let (s, k, off) = w.longest(i, &YEAR_PERIODS, PREP)?;
     let span = published
         .and_then(|p| p.year.checked_add(off))
         .and_then(year_days);
-    Some(found(cx, s, k, span, Precision::Year, DateKind::Year))
+    let f = found(cx, s, k, span, Precision::Year, DateKind::Year);
+    Some(reckoned_if(true, f))
 }
 
 /// "امس", "مساء امس", "اول امس الخميس", "فجر اليوم", "اليوم الاثنين", "الليله الماضيه".
@@ -792,26 +894,16 @@ fn relative(cx: &Cx, i: usize) -> Option<Found> {
         .then(|| w.longest(k, &WEEKDAYS, BARE))
         .flatten();
     let k = weekday.map_or(k, |x| x.1);
+    let weekday = weekday.map(|x| x.2);
     let start = if p.any { p.start } else { s };
     if let Some((date, next)) = named_after(cx, k) {
-        return Some(found(
-            cx,
-            start,
-            next,
-            date.first.zip(date.last),
-            Precision::Day,
-            DateKind::Absolute,
-        ));
+        let span = date.first.zip(date.last);
+        let f = found(cx, start, next, span, Precision::Day, DateKind::Absolute);
+        return Some(naming(weekday, reckoned_if(date.reckoned, f)));
     }
     let span = cx.published.map(|d| (d.add_days(a), d.add_days(b)));
-    Some(found(
-        cx,
-        start,
-        k,
-        span,
-        Precision::Day,
-        DateKind::Relative,
-    ))
+    let f = found(cx, start, k, span, Precision::Day, DateKind::Relative);
+    Some(naming(weekday, reckoned_if(true, f)))
 }
 
 /// The date a relative day names right after it ("اليوم الاحد 20 ابريل 2025", "امس
@@ -859,7 +951,8 @@ fn weekday(cx: &Cx, i: usize) -> Option<Found> {
         (day, day.add_days(i64::from(p.midnight)))
     });
     let start = if p.any { p.start } else { s };
-    Some(found(cx, start, k, span, Precision::Day, DateKind::Weekday))
+    let f = found(cx, start, k, span, Precision::Day, DateKind::Weekday);
+    Some(naming(Some(wd), reckoned_if(true, f)))
 }
 
 /// "ليل الخميس الجمعه", "ليله الخميس علي الجمعه", "بين الخميس والجمعه",
@@ -881,7 +974,8 @@ fn weekday_range(cx: &Cx, i: usize) -> Option<Found> {
     let (dir, k) = direction(w, k);
     let span = cx.published.map(|d| range_days(d, wd1, wd2, dir));
     let start = opener.map_or(s, |o| o.0);
-    Some(found(cx, start, k, span, Precision::Day, DateKind::Weekday))
+    let f = found(cx, start, k, span, Precision::Day, DateKind::Weekday);
+    Some(reckoned_if(true, f))
 }
 
 /// A weekday with an optional time-of-day prefix: (start, next, weekday).
@@ -1460,6 +1554,40 @@ mod tests {
                     &[("1 جانفي 2024", "2024-01-01", "2024-01-01", PD, Absolute)],
                 ),
                 (
+                    "11-يونيو-2024",
+                    &[("11-يونيو-2024", "2024-06-11", "2024-06-11", PD, Absolute)],
+                ),
+                (
+                    "11/حزيران/2024",
+                    &[("11/حزيران/2024", "2024-06-11", "2024-06-11", PD, Absolute)],
+                ),
+                (
+                    "الجمعة , سبتمبر 20 2024",
+                    &[(
+                        "الجمعة , سبتمبر 20 2024",
+                        "2024-09-20",
+                        "2024-09-20",
+                        PD,
+                        Absolute,
+                    )],
+                ),
+                (
+                    "سبتمبر 20، 2024",
+                    &[("سبتمبر 20، 2024", "2024-09-20", "2024-09-20", PD, Absolute)],
+                ),
+                // not one date: no year, mixed joints, a month and a count
+                ("11-يونيو", &[]),
+                ("11-يونيو/2024", &[]),
+                ("11-يونيو-2024-5", &[]),
+                (
+                    "قتل في شباط 20 شخصا",
+                    &[("شباط", "2024-02-01", "2024-02-29", PM, M)],
+                ),
+                (
+                    "نشر في 15 سبتمبر، 2025",
+                    &[("15 سبتمبر، 2025", "2025-09-15", "2025-09-15", PD, Absolute)],
+                ),
+                (
                     "14 جويلية 2023",
                     &[("14 جويليه 2023", "2023-07-14", "2023-07-14", PD, Absolute)],
                 ),
@@ -1777,6 +1905,37 @@ mod tests {
                 ),
             ],
         );
+    }
+
+    #[test]
+    fn weekdays_named_and_days_reckoned() {
+        // (text, weekday named, reckoned from the publication day) of the one date found
+        let cases = [
+            ("قصفت الطائرات يوم الخميس مواقع", Some(3), true),
+            ("مساء أمس الأحد", Some(6), true),
+            ("اليوم الاثنين", Some(0), true),
+            ("الخميس الماضي", Some(3), true),
+            ("أمس", None, true),
+            ("ليل الخميس الجمعة", None, true),
+            ("الخميس 5 شباط", Some(3), true),
+            ("الخميس 5 شباط 2024", Some(3), false),
+            ("أمس الخميس، الموافق 8 شباط 2024", Some(3), false),
+            ("5 شباط 2024", None, false),
+            ("2024-02-05", None, false),
+            ("في شباط الماضي", None, true),
+            ("فبراير 2024", None, false),
+            ("الشهر الماضي", None, true),
+            ("العام الماضي", None, true),
+            ("عام 2021", None, false),
+        ];
+        for published in [None, FRIDAY.and_then(Day::parse_iso)] {
+            for (text, weekday, reckoned) in cases {
+                let found = find_dates(&fold(text).text, published);
+                assert_eq!(found.len(), 1, "{text}");
+                let said = (found[0].weekday, found[0].reckoned);
+                assert_eq!(said, (weekday, reckoned), "{text} ({published:?})");
+            }
+        }
     }
 
     #[test]
