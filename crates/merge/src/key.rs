@@ -43,6 +43,10 @@ pub struct MatchKey {
     pub days: Option<(Day, Day)>,
     /// Whether the text gives the act a date (else only its publication bounds it).
     pub dated: bool,
+    /// The weekday said of a day not known (a document without a publication day):
+    /// [`rasid_extraction::DateValue::weekday`].
+    #[serde(default)]
+    pub weekday: Option<u8>,
     pub actor1: Option<ActorKey>,
     pub actor2: Option<ActorKey>,
     /// Sorted, without repeats.
@@ -121,6 +125,7 @@ impl MatchKey {
             },
             days: possible_days(m),
             dated: m.date.first.is_some(),
+            weekday: m.date.weekday,
             actor1: m.actor1.as_ref().map(ActorKey::of),
             actor2: m.actor2.as_ref().map(ActorKey::of),
             weapons,
@@ -166,6 +171,11 @@ impl MatchKey {
             None => h = fnv1a_from(h, &[0]),
         }
         h = fnv1a_from(h, &[u8::from(self.dated)]);
+        // hashed only when said, so that the keys stored before the field keep their
+        // signatures
+        if let Some(w) = self.weekday {
+            h = fnv1a_from(h, &[2, w]);
+        }
         for actor in [&self.actor1, &self.actor2] {
             match actor {
                 Some(a) => {
@@ -223,7 +233,7 @@ pub fn compatible_across_documents(a: &MatchKey, b: &MatchKey) -> bool {
     if a.place.precision != 1 || b.place.precision != 1 {
         return false;
     }
-    if !same_act_frame(a, b) || !days_overlap(a.days, b.days) {
+    if !same_act_frame(a, b) || !days_overlap(a.days, b.days) || !weekdays_agree(a, b) {
         return false;
     }
     let weapons_agree = a.weapons.is_empty()
@@ -272,6 +282,7 @@ pub fn compatible_in_document(a: &MatchKey, a_said: bool, b: &MatchKey, b_said: 
         && (same_place(&a.place, &b.place) || site_of_town(&a.place, &b.place))
         && same_actors(a, b)
         && (!a_said || !b_said || days_overlap(a.days, b.days))
+        && weekdays_agree(a, b)
 }
 
 /// Type, sub-type, place and actors agree.
@@ -316,6 +327,24 @@ pub fn site_of_town(p: &PlaceKey, q: &PlaceKey) -> bool {
         && km(p.lat, p.lon, q.lat, q.lon) <= SITE_OF_TOWN_KM
 }
 
+/// No two weekdays said of one act: «يوم الخميس» and «يوم الأحد» are two acts even where
+/// no calendar day is known, and a weekday said of an act dated to one day must be that
+/// day's.
+pub fn weekdays_agree(a: &MatchKey, b: &MatchKey) -> bool {
+    let on_one_day = |k: &MatchKey| match k.days {
+        Some((first, last)) if k.dated && first == last => Some(first.weekday()),
+        _ => None,
+    };
+    let said = |k: &MatchKey| k.weekday.or_else(|| on_one_day(k));
+    match (a.weekday, b.weekday) {
+        (None, None) => true,
+        _ => match (said(a), said(b)) {
+            (Some(x), Some(y)) => x == y,
+            _ => true,
+        },
+    }
+}
+
 /// Overlapping possible days; an act that may lie on any day overlaps everything.
 pub fn days_overlap(a: Option<(Day, Day)>, b: Option<(Day, Day)>) -> bool {
     match (a, b) {
@@ -354,6 +383,7 @@ mod tests {
             },
             days: Day::new(2024, 1, 19).map(|d| (d, d)),
             dated,
+            weekday: None,
             actor1: attacker.map(|name| ActorKey {
                 name: name.into(),
                 parents: vec![],
@@ -462,5 +492,24 @@ mod tests {
         assert!(!compatible_across_documents(&a, &b));
         b.weapons.push("drone".into());
         assert!(compatible_across_documents(&a, &b));
+    }
+
+    #[test]
+    fn two_weekdays_are_two_acts() {
+        let on = |weekday: u8| MatchKey {
+            days: None,
+            weekday: Some(weekday),
+            ..key(false, None)
+        };
+        // «يوم الخميس» and «يوم الأحد» in documents without a publication day
+        assert!(!compatible_in_document(&on(3), false, &on(6), false));
+        assert!(compatible_in_document(&on(3), false, &on(3), false));
+        // a weekday said against a calendar day: 19 January 2024 was a Friday
+        let dated = key(true, None);
+        assert!(weekdays_agree(&on(4), &dated));
+        assert!(!weekdays_agree(&on(3), &dated));
+        assert!(!compatible_in_document(&on(3), false, &dated, true));
+        // no weekday said: nothing to disagree on
+        assert!(weekdays_agree(&key(false, None), &dated));
     }
 }
