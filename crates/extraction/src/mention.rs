@@ -1081,7 +1081,7 @@ fn target_places(a: &Analysis, clause: Span) -> Option<Vec<PlaceMention>> {
             continue;
         }
         let at = h.start - h.proclitic as usize;
-        let near = a.marker_before(clause, at, MarkerKind::Near, 1);
+        let near = neared(a, clause, at);
         named.push((span, vec![h.entry], near, a.text()[at..].starts_with('و')));
     }
     // drop places whose every candidate was rejected by context checks above
@@ -1095,20 +1095,29 @@ fn target_places(a: &Analysis, clause: Span) -> Option<Vec<PlaceMention>> {
     for (span, candidates, near, with_and) in named {
         let area = is_area(&candidates);
         let mut listed_now = with_and;
-        if let Some(last) = targets.last_mut() {
-            let gap = &a.text()[last.span.end..span.start];
-            let coordinated =
-                with_and || gap.contains('،') || gap.contains(',') || gap.contains(" و");
+        if let Some(last_end) = targets.last().map(|t| t.span.end) {
+            let gap = &a.text()[last_end..span.start];
+            // «A، بريف X»: a comma before a word of nearness ends a list, not a member
+            let container =
+                neared(a, clause, span.start) && a.words_between(last_end, span.start) <= 5;
+            let coordinated = with_and
+                || gap.contains(" و")
+                || (!container && (gap.contains('،') || gap.contains(',')));
             let linked = !coordinated
-                && a.words_between(last.span.end, span.start) <= 5
+                && a.words_between(last_end, span.start) <= 5
                 && (a.marker_before(clause, span.start, MarkerKind::Locative, 1)
                     || a.marker_before(clause, span.start, MarkerKind::Near, 1)
                     || a.text()[..span.start].ends_with('ب'));
             if (area && has_local) || linked {
-                if last.named_in.is_none() {
-                    last.named_in = Some((span, candidates.len()));
+                // a container after a list frames every member: «قرى A وB وC بريف X»
+                let members = listed.iter().rev().take_while(|&&l| l).count() + 1;
+                let from = targets.len().saturating_sub(members);
+                for member in &mut targets[from..] {
+                    if member.named_in.is_none() {
+                        member.named_in = Some((span, candidates.len()));
+                    }
+                    member.context.extend(candidates.iter().copied());
                 }
-                last.context.extend(candidates);
                 continue;
             }
             listed_now = coordinated;
@@ -1269,7 +1278,56 @@ fn place_accepted(a: &Analysis, clause: Span, h: &Hit) -> bool {
         )
         .last()
         .is_some_and(|p| a.words_between(p.end, at) == 0);
-    worded || after_place || (inside && place.feature == Feature::Town)
+    worded || after_place || in_a_list(a, clause, h) || (inside && place.feature == Feature::Town)
+}
+
+/// «قرب X», «بريف بلدة X»: a word of nearness one word or less before the place, with no
+/// comma between («محيط القاعدة، X» lists X beside the surroundings of the base).
+fn neared(a: &Analysis, clause: Span, at: usize) -> bool {
+    a.nearest_marker_before(clause, at, MarkerKind::Near, 1)
+        .is_some_and(|m| !a.text()[m.end..at].contains(['،', ',']))
+}
+
+/// Words a list item may have, and items a list may pass that name no known place.
+const LIST_ITEM_WORDS: usize = 4;
+const LIST_UNKNOWN_ITEMS: usize = 3;
+
+/// «استهدفت قرى “A، B، C وD”»: a place named as an item of a list that a settlement
+/// word or a place opens is a place, though items the gazetteer lacks stand between: after
+/// a comma or a conjunction, with only short comma-separated items back to the place or
+/// the locative word before it.
+fn in_a_list(a: &Analysis, clause: Span, h: &Hit) -> bool {
+    let at = h.start - h.proclitic as usize;
+    let text = a.text();
+    let before = text[clause.start..at].trim_end_matches([' ', '“', '”', '"', '«', '»', '(']);
+    let separated = before.ends_with('،') || before.ends_with(',') || text[at..].starts_with('و');
+    if !separated {
+        return false;
+    }
+    let preceding = Span {
+        start: clause.start,
+        end: at,
+    };
+    let anchor = a
+        .hits_in(preceding, Kind::Place)
+        .map(|p| p.end)
+        .chain(a.markers_in(preceding, MarkerKind::Locative).map(|m| m.end))
+        .filter(|&end| end <= at)
+        .max();
+    let Some(anchor) = anchor else {
+        return false;
+    };
+    let gap = &text[anchor..at];
+    let items: Vec<&str> = gap
+        .split(['،', ','])
+        .map(|item| item.trim_matches([' ', '“', '”', '"', '«', '»']))
+        .filter(|item| !item.is_empty())
+        .collect();
+    !gap.contains(['.', '؛', ':', '\n'])
+        && items.len() <= LIST_UNKNOWN_ITEMS
+        && items
+            .iter()
+            .all(|item| item.split_whitespace().count() <= LIST_ITEM_WORDS)
 }
 
 #[cfg(test)]
@@ -1356,6 +1414,43 @@ mod tests {
         assert!(m
             .iter()
             .all(|x| actor(&a, x.actor1) == "Military Forces of Russia"));
+    }
+
+    #[test]
+    fn a_container_after_a_list_frames_every_member() {
+        let (a, m) = mentions(
+            "قصفت المدفعية قرى الطويلة وتل شنان وتل جمعة بريف بلدة تل تمر.",
+            None,
+        );
+        let named: Vec<String> = m.iter().map(|x| place(&a, x)).collect();
+        assert_eq!(named, ["الطويله", "تل شنان", "تل جمعه"]);
+        for x in &m {
+            let p = x.place.as_ref().expect("a place");
+            let (within, _) = p.named_in.expect("the container");
+            assert_eq!(&a.text()[within.start..within.end], "تل تمر");
+            assert!(!p.context.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_quoted_list_passes_items_the_gazetteer_lacks() {
+        // «أم الكيف» is not in the gazetteer, «محيط القاعدة» is no village
+        let (a, m) = mentions(
+            "استهدف القصف قرى “تل شنان، أم الكيف، محيط القاعدة، تل جمعة وباب الخير”، بأرياف بلدة تل تمر.",
+            None,
+        );
+        let named: Vec<String> = m.iter().map(|x| place(&a, x)).collect();
+        assert_eq!(named, ["تل شنان", "تل جمعه", "باب الخير"]);
+        assert!(m
+            .iter()
+            .all(|x| x.place.as_ref().unwrap().named_in.is_some()));
+        // a place far after a comma, past a long clause, is not a list item
+        let (a, m) = mentions(
+            "قصفت المدفعية قرية تل شنان، ما أدى إلى احتراق عدد كبير من الأراضي الزراعية، وسكان الطويلة يطالبون بالحماية.",
+            None,
+        );
+        let named: Vec<String> = m.iter().map(|x| place(&a, x)).collect();
+        assert_eq!(named, ["تل شنان"]);
     }
 
     #[test]

@@ -146,6 +146,23 @@ pub fn geocode(lex: &Lexicons, mention: &PlaceMention, doc: &DocumentPlaces) -> 
                 || elsewhere == 0.0
         })
         .collect();
+    // «X بريف Y»: a village or town X lies in a country of Y; a name with no candidate
+    // there is a place the gazetteer lacks, and its act is placed at Y (see `placed`).
+    // A site, a city or a province may be named by what lies across a border from it
+    // («البرج 22 قرب الحدود السورية»).
+    let small = |c: &u32| {
+        matches!(
+            lex.places[*c as usize].feature,
+            Feature::Village | Feature::Town | Feature::Neighbourhood
+        )
+    };
+    let in_context = |c: &u32| {
+        let country = &lex.places[*c as usize].country;
+        context.iter().any(|p| &p.country == country)
+    };
+    if !context.is_empty() && plausible.iter().all(small) && !plausible.iter().any(in_context) {
+        return None;
+    }
     let entry = *plausible.iter().max_by(|&&x, &&y| {
         let (sx, sy) = (scored(x), scored(y));
         sx.total_cmp(&sy).then(y.cmp(&x))

@@ -103,10 +103,11 @@ pub fn resolve(analysis: &Analysis, text: &str) -> Vec<ResolvedMention> {
     fill_from_context(&mut mentions, lex);
     let places = DocumentPlaces::new(
         lex,
+        // the places named and the containers they are named in («بريف X»)
         mentions
             .iter()
             .filter_map(|m| m.place.as_ref())
-            .map(|p| p.candidates.as_slice()),
+            .flat_map(|p| [p.candidates.as_slice(), p.context.as_slice()]),
         mentions
             .iter()
             .flat_map(|m| [m.actor1, m.actor2])
@@ -380,6 +381,33 @@ mod tests {
         let unknown = json.replacen("\"trigger\"", "\"colour\"", 1);
         let err = serde_json::from_str::<Vec<ResolvedMention>>(&unknown).unwrap_err();
         assert!(err.to_string().contains("unknown evidence field"), "{err}");
+    }
+
+    #[test]
+    fn villages_of_a_list_lie_in_the_country_of_their_container() {
+        let lex = Lexicons::embedded().expect("embedded lexicons");
+        // «الطويلة» is a town in Yemen and a village in Syria; «الخشمة» a village in Yemen
+        // only, so here one the gazetteer lacks: its act is placed near the container
+        let doc = Document {
+            id: "a".into(),
+            text: "قصفت المدفعية قرى الطويلة وتل شنان والخشمة بريف بلدة تل تمر.".into(),
+            url: None,
+            outlet: None,
+            published: Day::parse_iso("2024-03-10"),
+        };
+        let placed: Vec<(String, String, u8)> = resolve_document(&doc, &lex)
+            .into_iter()
+            .map(|m| (m.place.name_ar, m.place.country, m.place.precision))
+            .collect();
+        let at = |name: &str, country: &str, precision| (name.into(), country.into(), precision);
+        assert_eq!(
+            placed,
+            [
+                at("الطويلة", "SY", 1),
+                at("تل شنان", "SY", 1),
+                at("تل تمر", "SY", 2)
+            ]
+        );
     }
 
     /// The pieces of `text` that support the date of each mention.
