@@ -1100,14 +1100,19 @@ fn target_places(a: &Analysis, clause: Span) -> Option<Vec<PlaceMention>> {
             // «A، بريف X»: a comma before a word of nearness ends a list, not a member
             let container =
                 neared(a, clause, span.start) && a.words_between(last_end, span.start) <= 5;
-            let coordinated = with_and
-                || gap.contains(" و")
-                || (!container && (gap.contains('،') || gap.contains(',')));
-            let linked = !coordinated
-                && a.words_between(last_end, span.start) <= 5
-                && (a.marker_before(clause, span.start, MarkerKind::Locative, 1)
-                    || a.marker_before(clause, span.start, MarkerKind::Near, 1)
-                    || a.text()[..span.start].ends_with('ب'));
+            // «A وB وC التابعة لبلدة X»: X contains the list, whatever stands between
+            let part_of = a.marker_before(clause, span.start, MarkerKind::PartOf, 1)
+                || a.marker_before(clause, span.start, MarkerKind::Affiliation, 1);
+            let coordinated = !part_of
+                && (with_and
+                    || gap.contains(" و")
+                    || (!container && (gap.contains('،') || gap.contains(','))));
+            let linked = part_of
+                || !coordinated
+                    && a.words_between(last_end, span.start) <= 5
+                    && (a.marker_before(clause, span.start, MarkerKind::Locative, 1)
+                        || a.marker_before(clause, span.start, MarkerKind::Near, 1)
+                        || a.text()[..span.start].ends_with('ب'));
             if (area && has_local) || linked {
                 // a container after a list frames every member: «قرى A وB وC بريف X»
                 let members = listed.iter().rev().take_while(|&&l| l).count() + 1;
@@ -1418,17 +1423,26 @@ mod tests {
 
     #[test]
     fn a_container_after_a_list_frames_every_member() {
-        let (a, m) = mentions(
-            "قصفت المدفعية قرى الطويلة وتل شنان وتل جمعة بريف بلدة تل تمر.",
-            None,
-        );
-        let named: Vec<String> = m.iter().map(|x| place(&a, x)).collect();
-        assert_eq!(named, ["الطويله", "تل شنان", "تل جمعه"]);
-        for x in &m {
-            let p = x.place.as_ref().expect("a place");
-            let (within, _) = p.named_in.expect("the container");
-            assert_eq!(&a.text()[within.start..within.end], "تل تمر");
-            assert!(!p.context.is_empty());
+        for (text, listed) in [
+            (
+                "قصفت المدفعية قرى الطويلة وتل شنان وتل جمعة بريف بلدة تل تمر.",
+                &["الطويله", "تل شنان", "تل جمعه"][..],
+            ),
+            // «وكرابيت» is not in the gazetteer; «التابعة لـ» says what contains the list
+            (
+                "قصفت المدفعية قرى تل شنان وتل جمعة وكرابيت التابعة لبلدة تل تمر.",
+                &["تل شنان", "تل جمعه"],
+            ),
+        ] {
+            let (a, m) = mentions(text, None);
+            let named: Vec<String> = m.iter().map(|x| place(&a, x)).collect();
+            assert_eq!(named, listed, "{text}");
+            for x in &m {
+                let p = x.place.as_ref().expect("a place");
+                let (within, _) = p.named_in.expect("the container");
+                assert_eq!(&a.text()[within.start..within.end], "تل تمر");
+                assert!(!p.context.is_empty());
+            }
         }
     }
 

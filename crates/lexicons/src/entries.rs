@@ -322,6 +322,9 @@ pub enum MarkerKind {
     /// الرد، ردها: a response named as a noun; بعد or عقب shortly after it introduces the
     /// act answered ("الرد العسكري بعد العملية").
     ResponseNoun,
+    /// التابعة، التابع: the place after it contains the places before it («قرى A وB
+    /// التابعة لناحية X»).
+    PartOf,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -360,6 +363,7 @@ pub(crate) fn parse_markers(file: &str, text: &str) -> Result<Vec<Marker>, TsvEr
             "between" => MarkerKind::Between,
             "inside" => MarkerKind::Inside,
             "response_noun" => MarkerKind::ResponseNoun,
+            "part_of" => MarkerKind::PartOf,
             other => return Err(r.error(format!("unknown marker {other:?}"))),
         };
         out.push(Marker {

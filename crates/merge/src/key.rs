@@ -300,12 +300,32 @@ pub fn same_actors(a: &MatchKey, b: &MatchKey) -> bool {
 }
 
 /// The same gazetteer entry, or two places of one precision (town, near a town) within
-/// [`SAME_PLACE_KM`].
+/// [`SAME_PLACE_KM`] named alike (one gazetteer's entry and another's for one village).
+/// Two villages named differently are two places however close: «تل شنان» and «تل جمعة»
+/// shelled in one morning are two events.
 pub fn same_place(p: &PlaceKey, q: &PlaceKey) -> bool {
     p.entry == q.entry
         || (p.precision == q.precision
             && p.precision < 3
-            && km(p.lat, p.lon, q.lat, q.lon) <= SAME_PLACE_KM)
+            && km(p.lat, p.lon, q.lat, q.lon) <= SAME_PLACE_KM
+            && named_alike(&p.name, &q.name))
+}
+
+/// Names that may be one place's: either unknown, or one within the other once each word's
+/// article is dropped («الأسدية», «أسدية»; «حي الشجاعية», «الشجاعية»).
+fn named_alike(a: &str, b: &str) -> bool {
+    let bare = |name: &str| -> String {
+        name.split_whitespace()
+            .map(|w| {
+                w.strip_prefix("ال")
+                    .filter(|r| r.chars().count() >= 2)
+                    .unwrap_or(w)
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let (a, b) = (bare(a), bare(b));
+    a.is_empty() || b.is_empty() || a.contains(&b) || b.contains(&a)
 }
 
 /// How far a site named after its town ("مطار أربيل", "سوق الميادين") may lie from the
@@ -511,5 +531,23 @@ mod tests {
         assert!(!compatible_in_document(&on(3), false, &dated, true));
         // no weekday said: nothing to disagree on
         assert!(weekdays_agree(&key(false, None), &dated));
+    }
+
+    #[test]
+    fn close_villages_named_differently_are_two_places() {
+        let village = |entry, lat, name: &str| PlaceKey {
+            entry,
+            precision: 1,
+            lat,
+            lon: 40.0,
+            name: name.into(),
+        };
+        // 2 km apart
+        let (a, b) = (village(1, 35.0, "تل شنان"), village(2, 35.018, "تل جمعه"));
+        assert!(!same_place(&a, &b));
+        // two gazetteers' entries for one village, with and without the article
+        let (c, d) = (village(3, 35.0, "الاسديه"), village(4, 35.01, "اسديه"));
+        assert!(same_place(&c, &d));
+        assert!(same_place(&a, &village(5, 35.01, "")));
     }
 }
