@@ -56,6 +56,17 @@ impl<'a> DocumentPlaces<'a> {
         DocumentPlaces { countries, total }
     }
 
+    /// The document's places less the votes of a name found not to be the place it names
+    /// (a city named in a far town: see [`geocode`]).
+    pub fn without(&self, lex: &'a Lexicons, candidates: &[u32]) -> Self {
+        let mut countries = self.countries.clone();
+        for (country, share) in own_votes(lex, candidates) {
+            add_vote(&mut countries, country, -share);
+        }
+        let total = sum(&countries);
+        DocumentPlaces { countries, total }
+    }
+
     fn total_without(&self, own: &Votes) -> f64 {
         self.total - sum(own)
     }
@@ -77,6 +88,10 @@ impl<'a> DocumentPlaces<'a> {
         vote_of(&self.countries, country) / self.total
     }
 }
+
+/// How far a place may lie from the town or site the text names it in («بريف Y», «في
+/// تلال Y»): a town's countryside, a range of hills.
+const CONTAINER_KM: f64 = 80.0;
 
 /// Votes for other countries above which an unsupported city is doubted.
 const STRONG_EVIDENCE: f64 = 3.0;
@@ -148,19 +163,25 @@ pub fn geocode(lex: &Lexicons, mention: &PlaceMention, doc: &DocumentPlaces) -> 
         .collect();
     // «X بريف Y»: a village or town X lies in a country of Y; a name with no candidate
     // there is a place the gazetteer lacks, and its act is placed at Y (see `placed`).
-    // A site, a city or a province may be named by what lies across a border from it
-    // («البرج 22 قرب الحدود السورية»).
+    // A city or a site named in a town or site of another country, far from it («موقع X في
+    // بلدة Y»), is another place of that name; one may be named by the country across the
+    // border from it («البرج 22 قرب الحدود السورية»).
     let small = |c: &u32| {
         matches!(
             lex.places[*c as usize].feature,
             Feature::Village | Feature::Town | Feature::Neighbourhood
         )
     };
-    let in_context = |c: &u32| {
-        let country = &lex.places[*c as usize].country;
-        context.iter().any(|p| &p.country == country)
+    let all_small = plausible.iter().all(small);
+    // a country, a province, a region or a sea spans too much to say what lies far from it
+    let local_context = context.iter().all(|q| !q.feature.is_area());
+    let fits_context = |c: &u32| {
+        let p = &lex.places[*c as usize];
+        context.iter().any(|q| {
+            q.country == p.country || (!all_small && km(q.lat, q.lon, p.lat, p.lon) <= CONTAINER_KM)
+        })
     };
-    if !context.is_empty() && plausible.iter().all(small) && !plausible.iter().any(in_context) {
+    if !context.is_empty() && (all_small || local_context) && !plausible.iter().any(fits_context) {
         return None;
     }
     let entry = *plausible.iter().max_by(|&&x, &&y| {

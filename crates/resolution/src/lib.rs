@@ -236,7 +236,7 @@ fn placed<'m>(
         named_in: None,
         country_hint: None,
     };
-    let geo = geocode(lex, &within, places)?;
+    let geo = geocode(lex, &within, &places.without(lex, &named.candidates))?;
     Some((Cow::Owned(within), geo))
 }
 
@@ -408,6 +408,25 @@ mod tests {
                 at("تل تمر", "SY", 2)
             ]
         );
+    }
+
+    #[test]
+    fn a_city_named_in_a_far_town_of_another_country_is_another_place() {
+        let lex = Lexicons::embedded().expect("embedded lexicons");
+        // «الرمثا» is a Jordanian city; named in a Lebanese village it is a place the
+        // gazetteer lacks there
+        let doc = Document {
+            id: "a".into(),
+            text: "قصفت المدفعية موقع الرمثا في بلدة كفر شوبا.".into(),
+            url: None,
+            outlet: None,
+            published: Day::parse_iso("2024-03-10"),
+        };
+        let placed: Vec<(String, u8)> = resolve_document(&doc, &lex)
+            .into_iter()
+            .map(|m| (m.place.country, m.place.precision))
+            .collect();
+        assert_eq!(placed, [("LB".to_string(), 2)]);
     }
 
     /// The pieces of `text` that support the date of each mention.
