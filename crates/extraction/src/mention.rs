@@ -1269,6 +1269,20 @@ fn place_accepted(a: &Analysis, clause: Span, h: &Hit) -> bool {
     if same_span(Kind::Actor) && !inside && !a.marker_before(clause, at, MarkerKind::Near, 1) {
         return false;
     }
+    // «جبل الزاوية»: the end of a longer name, not the place named by it alone. The
+    // prefix heads a construct, so it has no article («ميس الجبل وعيترون» lists two), and
+    // a conjunction before the name starts another item
+    let in_longer_name = a
+        .nearest_marker_before(clause, at, MarkerKind::NamePrefix, 0)
+        .is_some_and(|m| {
+            let head = &a.text()[m.start - m.proclitic as usize..m.start];
+            a.text()[m.end..at].trim().is_empty()
+                && !head.contains("ال")
+                && !a.text()[at..h.start].starts_with('و')
+        });
+    if in_longer_name {
+        return false;
+    }
     let place = &a.lex.places[h.entry as usize];
     if a.place_is_prominent(h.entry) {
         return true;
@@ -1465,6 +1479,17 @@ mod tests {
         );
         let named: Vec<String> = m.iter().map(|x| place(&a, x)).collect();
         assert_eq!(named, ["تل شنان"]);
+    }
+
+    #[test]
+    fn a_known_name_ending_a_longer_one_is_not_that_place() {
+        // «جبل الزاوية» is a range of hills, not the town «الزاوية»
+        let (_, m) = mentions("قصفت الطائرات الحربية قرى جبل الزاوية أمس.", None);
+        assert!(m.iter().all(|x| x.place.is_none()), "{m:?}");
+        // a prefix noun with the article ends a name; a conjunction starts another
+        let (a, m) = mentions("قصفت المدفعية أطراف بلدتي ميس الجبل وعيترون.", None);
+        let named: Vec<String> = m.iter().map(|x| place(&a, x)).collect();
+        assert!(named.contains(&"عيترون".to_string()), "{named:?}");
     }
 
     #[test]

@@ -325,6 +325,9 @@ pub enum MarkerKind {
     /// التابعة، التابع: the place after it contains the places before it («قرى A وB
     /// التابعة لناحية X»).
     PartOf,
+    /// جبل، وادي، عين، أم…: a noun that begins place names; a known name right after it is
+    /// the end of a longer name the gazetteer lacks («جبل الزاوية» is not «الزاوية»).
+    NamePrefix,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -364,6 +367,7 @@ pub(crate) fn parse_markers(file: &str, text: &str) -> Result<Vec<Marker>, TsvEr
             "inside" => MarkerKind::Inside,
             "response_noun" => MarkerKind::ResponseNoun,
             "part_of" => MarkerKind::PartOf,
+            "name_prefix" => MarkerKind::NamePrefix,
             other => return Err(r.error(format!("unknown marker {other:?}"))),
         };
         out.push(Marker {
