@@ -177,9 +177,16 @@ pub fn geocode(lex: &Lexicons, mention: &PlaceMention, doc: &DocumentPlaces) -> 
     let local_context = context.iter().all(|q| !q.feature.is_area());
     let fits_context = |c: &u32| {
         let p = &lex.places[*c as usize];
-        context.iter().any(|q| {
-            q.country == p.country || (!all_small && km(q.lat, q.lon, p.lat, p.lon) <= CONTAINER_KM)
-        })
+        let near = |q: &&&Place| km(q.lat, q.lon, p.lat, p.lon) <= CONTAINER_KM;
+        if local_context {
+            // a town's village or quarter lies near it; a city or site near it, or in its
+            // country
+            context
+                .iter()
+                .any(|q| near(&q) || (!all_small && q.country == p.country))
+        } else {
+            context.iter().any(|q| q.country == p.country)
+        }
     };
     if !context.is_empty() && (all_small || local_context) && !plausible.iter().any(fits_context) {
         return None;

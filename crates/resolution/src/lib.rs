@@ -384,13 +384,13 @@ mod tests {
     }
 
     #[test]
-    fn villages_of_a_list_lie_in_the_country_of_their_container() {
+    fn villages_of_a_list_lie_near_their_container() {
         let lex = Lexicons::embedded().expect("embedded lexicons");
-        // «الطويلة» is a town in Yemen and a village in Syria; «الخشمة» a village in Yemen
-        // only, so here one the gazetteer lacks: its act is placed near the container
+        // «الطويلة» is a town in Yemen and villages in Syria hundreds of kilometres from
+        // «تل تمر»: here one the gazetteer lacks, its act placed near the container
         let doc = Document {
             id: "a".into(),
-            text: "قصفت المدفعية قرى الطويلة وتل شنان والخشمة بريف بلدة تل تمر.".into(),
+            text: "قصفت المدفعية قرى تل جمعة وباب الخير والطويلة بريف بلدة تل تمر.".into(),
             url: None,
             outlet: None,
             published: Day::parse_iso("2024-03-10"),
@@ -403,8 +403,8 @@ mod tests {
         assert_eq!(
             placed,
             [
-                at("الطويلة", "SY", 1),
-                at("تل شنان", "SY", 1),
+                at("تل جمعة", "SY", 1),
+                at("باب الخير", "SY", 1),
                 at("تل تمر", "SY", 2)
             ]
         );
