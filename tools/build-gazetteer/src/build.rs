@@ -4,8 +4,8 @@
 
 use crate::geo::{haversine_km, Shape};
 use crate::names::{
-    add_names, ascii_fold, clean_arabic, clean_list, fold_ar, fold_en, fold_en_admin, fold_loose,
-    is_ordinary_word, press_variants, strip_admin_prefix_ar,
+    add_names, ascii_fold, clean_arabic, clean_list, clean_spelling, fold_ar, fold_en,
+    fold_en_admin, fold_loose, is_ordinary_word, press_variants, strip_admin_prefix_ar,
 };
 use crate::sources::*;
 use crate::tables;
@@ -425,7 +425,9 @@ impl Loc {
         }
         self.neighbourhood &= o.neighbourhood;
         self.from_geonames |= o.from_geonames;
-        self.is_current = self.is_current.max(o.is_current);
+        if currency_rank(o.is_current) < currency_rank(self.is_current) {
+            self.is_current = o.is_current;
+        }
         for s in o.sources {
             push_source(&mut self.sources, s);
         }
@@ -446,6 +448,16 @@ impl Loc {
         k.sort();
         k.dedup();
         k
+    }
+}
+
+/// Order of WOF `is_current` values, best first: current (1), unknown (-1, most
+/// GeoNames-derived villages), superseded (0).
+fn currency_rank(is_current: i8) -> u8 {
+    match is_current {
+        1 => 0,
+        -1 => 1,
+        _ => 2,
     }
 }
 
@@ -562,8 +574,8 @@ pub fn wof_locs(records: &[WofRecord], admin1: &Admin1Table) -> Vec<(Option<u64>
 /// 2. WOF records sharing a GeoNames id (outside the extract) are one place;
 /// 3. then any record joins an earlier kept record of the same country within
 ///    [`MERGE_KM`] that shares a folded Arabic or romanized name. GeoNames places come
-///    first (largest population first), then WOF records (current first, largest
-///    population first), so the kept record, its id and its coordinates are the
+///    first (largest population first), then WOF records (current, then unknown, then
+///    superseded; largest population first), so the kept record, its id and its coordinates are the
 ///    GeoNames ones when there is one.
 pub fn merge_locs(gn: Vec<Loc>, wof: Vec<(Option<u64>, Loc)>) -> Vec<Loc> {
     let mut gn = gn;
@@ -586,7 +598,7 @@ pub fn merge_locs(gn: Vec<Loc>, wof: Vec<(Option<u64>, Loc)>) -> Vec<Loc> {
     for (_, mut group) in wof_groups {
         group.sort_by_key(|l| {
             (
-                l.is_current != 1,
+                currency_rank(l.is_current),
                 l.neighbourhood,
                 std::cmp::Reverse(l.population),
             )
@@ -604,8 +616,8 @@ pub fn merge_locs(gn: Vec<Loc>, wof: Vec<(Option<u64>, Loc)>) -> Vec<Loc> {
             .then_with(|| a.id.cmp(&b.id))
     });
     rest.sort_by(|a, b| {
-        (a.is_current != 1)
-            .cmp(&(b.is_current != 1))
+        currency_rank(a.is_current)
+            .cmp(&currency_rank(b.is_current))
             .then_with(|| a.neighbourhood.cmp(&b.neighbourhood))
             .then_with(|| b.population.cmp(&a.population))
             .then_with(|| a.id.cmp(&b.id))
@@ -982,7 +994,7 @@ pub fn country_rows(
             push_source(&mut sources, "wof");
         }
         let before = names.len();
-        add_names(&mut names, extra.iter().filter_map(|n| clean_arabic(n)));
+        add_names(&mut names, extra.iter().filter_map(|n| clean_spelling(n)));
         if names.len() > before {
             sources.push("curated");
         }
@@ -1142,6 +1154,14 @@ pub fn build(inp: Inputs) -> Gazetteer {
         "{n_in} GeoNames+WOF place records merged into {} places",
         locs.len()
     ));
+    // A superseded WOF record (is_current 0) that joined no other record is an old copy
+    // of a place WOF now has under another id (or no more): only its names are of use.
+    let before = locs.len();
+    locs.retain(|l| l.is_current != 0);
+    notes.push(format!(
+        "{} superseded WOF places that joined no current record left out",
+        before - locs.len()
+    ));
     for l in locs.iter_mut() {
         l.admin1 = admin1
             .resolve(&l.country, l.lat, l.lon, l.admin1_hint.as_deref())
@@ -1242,7 +1262,8 @@ pub fn build(inp: Inputs) -> Gazetteer {
     }
     // Villages and quarters named with an ordinary word (احد، داخل، كبيرة: mostly
     // GeoNames alternate names of small places in WOF) would match plain text anywhere;
-    // such a one-word name is dropped unless it is a curated press spelling.
+    // such a one-word name is dropped unless it is a curated press spelling (or the
+    // country's village names are kept, see the table).
     let curated: HashSet<String> = tables::EXTRA_ALIASES
         .iter()
         .flat_map(|(_, names)| names.iter().map(|n| fold_loose(n)))
@@ -1252,7 +1273,9 @@ pub fn build(inp: Inputs) -> Gazetteer {
     for l in &mut locs {
         l.names_ar
             .retain(|n| !country_names.contains(&fold_loose(n)));
-        if matches!(classify(l), Feature::Village | Feature::Neighbourhood) {
+        if matches!(classify(l), Feature::Village | Feature::Neighbourhood)
+            && !tables::VILLAGE_NAMES_KEPT.contains(&l.country.as_str())
+        {
             let before = l.names_ar.len();
             l.names_ar.retain(|n| {
                 curated.contains(&fold_loose(n))
@@ -1412,9 +1435,18 @@ mod tests {
         let mut old = loc("wof:1", &["منبج"], "Manbij", 36.52815, 37.95495, 68888);
         old.is_current = 0;
         let cur = loc("wof:2", &["منبج"], "Manbij", 36.5266, 37.9563, 68888);
-        let out = merge_locs(vec![], vec![(Some(167357), old), (Some(167357), cur)]);
+        let mut unknown = loc("wof:3", &["منبج"], "Manbij", 36.5266, 37.9563, 0);
+        unknown.is_current = -1;
+        let out = merge_locs(
+            vec![],
+            vec![(Some(167357), old.clone()), (Some(167357), cur)],
+        );
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].id, "wof:2");
+        // An unknown record comes before a superseded one, and the place is not superseded.
+        let out = merge_locs(vec![], vec![(Some(167357), old), (Some(167357), unknown)]);
+        assert_eq!(out[0].id, "wof:3");
+        assert_eq!(out[0].is_current, -1);
     }
 
     #[test]

@@ -86,6 +86,12 @@ pub fn has_arabic_script(s: &str) -> bool {
 /// another code point); a trailing disambiguation after a comma (`بعبدا، لبنان`) or in
 /// parentheses (`الدويم (مدينة)`) is cut off; spaces are collapsed.
 pub fn clean_arabic(raw: &str) -> Option<String> {
+    clean_spelling(raw).filter(|s| !crate::tables::is_common_word(s))
+}
+
+/// [`clean_arabic`] without the common-word test, for hand-written spellings (`سورية`
+/// is a country, though `السورية` is a common word).
+pub fn clean_spelling(raw: &str) -> Option<String> {
     let mut s = String::with_capacity(raw.len());
     let mut depth = 0usize;
     for c in raw.chars() {
@@ -126,9 +132,6 @@ pub fn clean_arabic(raw: &str) -> Option<String> {
         let w = strip_diacritics(w);
         w.chars().count() == 1 && w != "و"
     }) {
-        return None;
-    }
-    if crate::tables::is_common_word(&s) {
         return None;
     }
     Some(s)
@@ -216,8 +219,8 @@ const JOINING_WORDS: &[&str] = &[
 /// - a one-word name that starts with `أبو`/`ابو` followed by at least three letters,
 ///   or with `عبد` followed by an article name (`عبدالله`), split after the prefix;
 /// - a one-word name with the article `ال`, without it (`الفلوجة` → `فلوجة`), when the
-///   bare word has at least three letters and `is_word` does not know it as an ordinary
-///   word (`الجزيرة` → `جزيرة` is not generated).
+///   bare word has at least three letters and is no ordinary word by
+///   [`is_ordinary_word`] (`الجزيرة` → `جزيرة`, `الصحية` → `صحية` are not generated).
 ///
 /// Forms that fail [`clean_arabic`] (common words, stopwords, too short) are left out.
 pub fn press_variants(name: &str, is_word: impl Fn(&str) -> bool) -> Vec<String> {
@@ -247,7 +250,7 @@ pub fn press_variants(name: &str, is_word: impl Fn(&str) -> bool) -> Vec<String>
             }
         }
         if let Some(bare) = strip_diacritics(name).strip_prefix("ال") {
-            if bare.chars().count() >= 3 && !is_word(&fold_loose(bare)) {
+            if bare.chars().count() >= 3 && !is_ordinary_word(bare, &is_word) {
                 out.push(bare.to_string());
             }
         }
@@ -441,11 +444,13 @@ mod tests {
         // stopwords.tsv has الفصائل; the bare word is as ordinary.
         assert_eq!(clean_arabic("الفصائل"), None);
         assert_eq!(clean_arabic("فصائل"), None);
+        // COMMON_WORDS has الجامعة.
+        assert_eq!(clean_arabic("جامعة"), None);
     }
 
     #[test]
     fn makes_press_variants_by_rule() {
-        let dictionary = |w: &str| ["جزيره", "رقه"].contains(&w);
+        let dictionary = |w: &str| ["جزيره", "رقه", "صحي"].contains(&w);
         assert_eq!(press_variants("دير الزور", dictionary), vec!["ديرالزور"]);
         assert_eq!(press_variants("كفر نبل", dictionary), vec!["كفرنبل"]);
         assert_eq!(
@@ -461,6 +466,7 @@ mod tests {
         // The bare word is an ordinary word, or too short.
         assert!(press_variants("الجزيرة", dictionary).is_empty());
         assert!(press_variants("الرقة", dictionary).is_empty());
+        assert!(press_variants("الصحية", dictionary).is_empty());
         assert!(press_variants("الري", dictionary).is_empty());
         assert!(press_variants("حلب", dictionary).is_empty());
     }
