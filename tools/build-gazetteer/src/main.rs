@@ -55,7 +55,7 @@ fn load(shared: &Path) -> Result<build::Inputs, Error> {
     let gn = "geonames-cities500-mena";
     let mut wof = Vec::new();
     let mut wof_shapes = Vec::new();
-    for cc in ["sy", "iq", "lb", "ye"] {
+    for cc in tables::WOF_COUNTRIES {
         let f = format!("whosonfirst-admin-mena/wof_admin_{cc}.tsv");
         wof.extend(parse_wof(&f, &read(shared, &f)?)?);
         let f = format!("whosonfirst-admin-mena/wof_admin_{cc}_region_county.geojson");
@@ -87,6 +87,8 @@ fn load(shared: &Path) -> Result<build::Inputs, Error> {
     let cldr_en = parse_cldr(f, &read(shared, f)?, "en")?;
     let f = "ocha-countries-territories/countries_territories_taxonomy.csv";
     let ocha = parse_ocha(f, &read(shared, f)?)?;
+    let dictionary = parse_hunspell_stems(&read(shared, "hunspell-ar/ar.dic")?);
+    let curated_sites = parse_site_points(tables::SITES_TSV);
     Ok(build::Inputs {
         gn_places,
         gn_arabic,
@@ -100,6 +102,8 @@ fn load(shared: &Path) -> Result<build::Inputs, Error> {
         cldr_ar,
         cldr_en,
         ocha,
+        dictionary,
+        curated_sites,
     })
 }
 
@@ -138,13 +142,15 @@ fn run(args: Args) -> Result<(), Error> {
         "town",
         "village",
         "neighbourhood",
+        "airport",
+        "base",
     ];
     print!("{:<4}", "cc");
     for f in features {
         print!("{f:>14}");
     }
     println!("{:>10}", "total");
-    let mut totals = [0usize; 7];
+    let mut totals = [0usize; 9];
     for (cc, m) in &counts {
         print!("{cc:<4}");
         let mut sum = 0;

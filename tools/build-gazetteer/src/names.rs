@@ -78,13 +78,20 @@ pub fn has_arabic_script(s: &str) -> bool {
 /// Cleans one Arabic-script name from a source. Returns `None` when the name is not
 /// usable as an Arabic name: it uses letters outside the Arabic alphabet (Persian,
 /// Kurdish, Urdu letters such as پ چ ژ گ ڤ ە ێ ۆ ے), Latin letters, digits or other
-/// symbols, has fewer than two letters, or is a generic word.
+/// symbols, has fewer than three letters, or is a common word or a stopword of the
+/// lexicons.
 ///
 /// Changes made: tatweel, bidi marks and zero-width joiners are removed; the ligature ﷲ
 /// is spelled out; Persian yeh ی and keheh ک become Arabic ي and ك (the same letters in
 /// another code point); a trailing disambiguation after a comma (`بعبدا، لبنان`) or in
 /// parentheses (`الدويم (مدينة)`) is cut off; spaces are collapsed.
 pub fn clean_arabic(raw: &str) -> Option<String> {
+    clean_spelling(raw).filter(|s| !crate::tables::is_common_word(s))
+}
+
+/// [`clean_arabic`] without the common-word test, for hand-written spellings (`سورية`
+/// is a country, though `السورية` is a common word).
+pub fn clean_spelling(raw: &str) -> Option<String> {
     let mut s = String::with_capacity(raw.len());
     let mut depth = 0usize;
     for c in raw.chars() {
@@ -116,7 +123,8 @@ pub fn clean_arabic(raw: &str) -> Option<String> {
             return None;
         }
     }
-    if letters < 2 {
+    // Two-letter names (قم, تل) are ordinary words far more often than places.
+    if letters < 3 {
         return None;
     }
     // A one-letter word (other than و "and") is a broken spelling: `د مشق`.
@@ -124,9 +132,6 @@ pub fn clean_arabic(raw: &str) -> Option<String> {
         let w = strip_diacritics(w);
         w.chars().count() == 1 && w != "و"
     }) {
-        return None;
-    }
-    if crate::tables::is_common_word(&s) {
         return None;
     }
     Some(s)
@@ -200,6 +205,88 @@ pub fn fold_ar(s: &str) -> String {
         Some(rest) if rest.chars().count() >= 2 => rest.to_string(),
         _ => out,
     }
+}
+
+/// First words the press writes both apart from and joined to the next word
+/// (`دير الزور`/`ديرالزور`, `كفر نبل`/`كفرنبل`, `أبو ظبي`/`أبوظبي`, `عبد الله`/`عبدالله`),
+/// compared folded.
+const JOINING_WORDS: &[&str] = &[
+    "دير", "كفر", "عين", "تل", "بير", "جبل", "وادي", "ابو", "عبد",
+];
+
+/// Spellings of a name that the press uses and the lexicon's folding does not reach:
+/// - a compound whose first word is one of [`JOINING_WORDS`], joined to the next word;
+/// - a one-word name that starts with `أبو`/`ابو` followed by at least three letters,
+///   or with `عبد` followed by an article name (`عبدالله`), split after the prefix;
+/// - a one-word name with the article `ال`, without it (`الفلوجة` → `فلوجة`), when the
+///   bare word has at least three letters and is no ordinary word by
+///   [`is_ordinary_word`] (`الجزيرة` → `جزيرة`, `الصحية` → `صحية` are not generated).
+///
+/// Forms that fail [`clean_arabic`] (common words, stopwords, too short) are left out.
+pub fn press_variants(name: &str, is_word: impl Fn(&str) -> bool) -> Vec<String> {
+    let mut out = Vec::new();
+    let words: Vec<&str> = name.split(' ').collect();
+    let first = fold_loose(&strip_diacritics(words[0]));
+    if words.len() >= 2 && JOINING_WORDS.contains(&first.as_str()) {
+        let mut joined = format!("{}{}", words[0], words[1]);
+        for w in &words[2..] {
+            joined.push(' ');
+            joined.push_str(w);
+        }
+        out.push(joined);
+    }
+    if words.len() == 1 {
+        let letters: Vec<char> = strip_diacritics(name).chars().collect();
+        if letters.len() >= 6 {
+            let prefix: String = letters[..3].iter().collect();
+            let rest: String = letters[3..].iter().collect();
+            let split = match fold_loose(&prefix).as_str() {
+                "ابو" => true,
+                "عبد" => rest.starts_with("ال") && letters.len() >= 7,
+                _ => false,
+            };
+            if split {
+                out.push(format!("{prefix} {rest}"));
+            }
+        }
+        if let Some(bare) = strip_diacritics(name).strip_prefix("ال") {
+            if bare.chars().count() >= 3 && !is_ordinary_word(bare, &is_word) {
+                out.push(bare.to_string());
+            }
+        }
+    }
+    out.into_iter().filter_map(|v| clean_arabic(&v)).collect()
+}
+
+/// Whether a one-word name is an ordinary Arabic word: its folded form, with or without
+/// the article, or with a feminine `ة` or plural `ات` ending taken back to the stem
+/// (`كبيرة` → `كبير`, `درجات` → `درجة`), or its rest after a proclitic letter
+/// (`ودير`), is one of `is_word`'s (folded Hunspell stems).
+pub fn is_ordinary_word(name: &str, is_word: impl Fn(&str) -> bool) -> bool {
+    let folded = fold_loose(name);
+    if folded.contains(' ') {
+        return false;
+    }
+    let bare = folded.strip_prefix("ال").filter(|b| b.chars().count() >= 3);
+    let is_ordinary = |w: &str| {
+        let stems = [
+            w.strip_suffix('ه').map(str::to_string),
+            w.strip_suffix("ات").map(str::to_string),
+            w.strip_suffix("ات").map(|s| format!("{s}ه")),
+        ];
+        is_word(w)
+            || stems
+                .into_iter()
+                .flatten()
+                .any(|s| s.chars().count() >= 3 && is_word(&s))
+    };
+    // A proclitic (و ف ب ل ك) before an ordinary word, as the loader reads stopwords.
+    let after_proclitic = ['و', 'ف', 'ب', 'ل', 'ك']
+        .iter()
+        .filter_map(|p| folded.strip_prefix(*p))
+        .filter(|rest| rest.chars().count() >= 3)
+        .any(&is_word);
+    is_ordinary(&folded) || bare.is_some_and(is_ordinary) || after_proclitic
 }
 
 /// For an admin name such as `محافظة دير الزور`, the bare name `دير الزور`.
@@ -347,6 +434,53 @@ mod tests {
             Some("محافظة البحر الأحمر")
         );
         assert_eq!(clean_arabic(""), None);
+    }
+
+    #[test]
+    fn drops_short_names_and_stopwords_with_or_without_article() {
+        assert_eq!(clean_arabic("قم"), None);
+        assert_eq!(clean_arabic("إب"), None);
+        assert_eq!(clean_arabic("حلب").as_deref(), Some("حلب"));
+        // stopwords.tsv has الفصائل; the bare word is as ordinary.
+        assert_eq!(clean_arabic("الفصائل"), None);
+        assert_eq!(clean_arabic("فصائل"), None);
+        // COMMON_WORDS has الجامعة.
+        assert_eq!(clean_arabic("جامعة"), None);
+    }
+
+    #[test]
+    fn makes_press_variants_by_rule() {
+        let dictionary = |w: &str| ["جزيره", "رقه", "صحي"].contains(&w);
+        assert_eq!(press_variants("دير الزور", dictionary), vec!["ديرالزور"]);
+        assert_eq!(press_variants("كفر نبل", dictionary), vec!["كفرنبل"]);
+        assert_eq!(
+            press_variants("تل أبيض الغربي", dictionary),
+            vec!["تلأبيض الغربي"]
+        );
+        assert_eq!(press_variants("أبو ظبي", dictionary), vec!["أبوظبي"]);
+        assert_eq!(press_variants("أبوظبي", dictionary), vec!["أبو ظبي"]);
+        assert_eq!(press_variants("عبدالرحيم", dictionary), vec!["عبد الرحيم"]);
+        // عبدان (Abadan) is no compound.
+        assert!(press_variants("عبدان", dictionary).is_empty());
+        assert_eq!(press_variants("الفلوجة", dictionary), vec!["فلوجة"]);
+        // The bare word is an ordinary word, or too short.
+        assert!(press_variants("الجزيرة", dictionary).is_empty());
+        assert!(press_variants("الرقة", dictionary).is_empty());
+        assert!(press_variants("الصحية", dictionary).is_empty());
+        assert!(press_variants("الري", dictionary).is_empty());
+        assert!(press_variants("حلب", dictionary).is_empty());
+    }
+
+    #[test]
+    fn tells_ordinary_words() {
+        let dictionary = |w: &str| ["احد", "كبير", "درجه", "خيام", "دير"].contains(&w);
+        assert!(is_ordinary_word("أحد", dictionary));
+        assert!(is_ordinary_word("الخيام", dictionary));
+        assert!(is_ordinary_word("كبيرة", dictionary));
+        assert!(is_ordinary_word("درجات", dictionary));
+        assert!(is_ordinary_word("ودير", dictionary));
+        assert!(!is_ordinary_word("الميادين", dictionary));
+        assert!(!is_ordinary_word("دير الزور", dictionary));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use crate::geo::Shape;
 use crate::names::clean_list;
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Error while reading a source file.
 #[derive(Debug)]
@@ -384,6 +384,31 @@ pub fn parse_ocha(file: &str, text: &str) -> Result<Vec<OchaCountry>> {
     Ok(out)
 }
 
+/// Reads a Hunspell `.dic` file into its folded stems (the entry count line, section
+/// lines and affix flags left out).
+pub fn parse_hunspell_stems(text: &str) -> HashSet<String> {
+    text.lines()
+        .filter_map(|l| l.split(['/', '\t', ' ']).next())
+        .filter(|w| crate::names::has_arabic_script(w))
+        .map(crate::names::fold_loose)
+        .collect()
+}
+
+/// The points of the airports and bases of `sites.tsv` (columns `feature`, `lat`, `lon`).
+pub fn parse_site_points(text: &str) -> Vec<(f64, f64)> {
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap_or("").split('\t').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name);
+    let (Some(feature), Some(lat), Some(lon)) = (col("feature"), col("lat"), col("lon")) else {
+        return Vec::new();
+    };
+    lines
+        .map(|l| l.split('\t').collect::<Vec<_>>())
+        .filter(|f| matches!(f.get(feature), Some(&"airport" | &"base")))
+        .filter_map(|f| Some((f.get(lat)?.parse().ok()?, f.get(lon)?.parse().ok()?)))
+        .collect()
+}
+
 /// GeoNames countryInfo facts used here.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CountryInfo {
@@ -476,6 +501,19 @@ mod tests {
         )
         .unwrap();
         assert_eq!(ci["SY"].capital, "Damascus");
+    }
+
+    #[test]
+    fn reads_dictionary_stems_and_site_points() {
+        let dic = "3\n::::::::\nجزيرة/12\tpo:noun\nأحد\nabc\n";
+        let stems = parse_hunspell_stems(dic);
+        assert!(stems.contains("جزيره"));
+        assert!(stems.contains("احد"));
+        assert_eq!(stems.len(), 2);
+        let sites = "id\tnames_ar\tname_en\tcountry\tadmin1\tadmin2\tfeature\tpopulation\tlat\tlon\tsource\n\
+                     site:a\tقاعدة\tA\tIQ\t\t\tbase\t0\t33.8\t42.4\tcurated\n\
+                     site:b\tسد\tB\tIQ\t\t\tdam\t0\t36.6\t42.8\tcurated\n";
+        assert_eq!(parse_site_points(sites), vec![(33.8, 42.4)]);
     }
 
     #[test]

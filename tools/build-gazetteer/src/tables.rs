@@ -62,8 +62,25 @@ pub const COUNTRIES: &[(&str, &[&str])] = &[
     ("DZ", &["الجزائر"]),
     ("TN", &["تونس"]),
     ("AZ", &["أذربيجان"]),
+    // The other countries of the WOF extract. Mali and Morocco have no row: مالي is the
+    // adjective "financial" and المغرب the sunset prayer; their places still carry ML, MA.
+    ("MR", &["موريتانيا"]),
+    ("SS", &["جنوب السودان"]),
+    ("TD", &["تشاد"]),
     ("AM", &["أرمينيا"]),
 ];
+
+/// Countries whose Who's On First records are read (`whosonfirst-admin-mena/wof_admin_XX.tsv`).
+pub const WOF_COUNTRIES: &[&str] = &[
+    "sy", "iq", "ye", "lb", "sd", "ly", "so", "ps", "il", "jo", "eg", "sa", "tr", "ir", "tn", "dz",
+    "ma", "ml", "ss", "td", "kw", "om", "ae", "qa", "bh", "mr", "dj",
+];
+
+/// Countries whose village and quarter names the gazetteer has carried from its first
+/// version (WOF's first batch), measured with the extractor since: the ordinary-word rule
+/// for villages is not applied there, as it would take real villages (زمار, الخيام) from
+/// the evaluated sets along with the few common words among them.
+pub const VILLAGE_NAMES_KEPT: &[&str] = &["SY", "IQ", "YE", "LB"];
 
 /// English country names where CLDR's is not the usual one.
 pub const COUNTRY_NAME_EN: &[(&str, &str)] = &[("PS", "Palestine"), ("US", "United States")];
@@ -718,12 +735,35 @@ pub const COMMON_WORDS: &[&str] = &[
     "موسى",
 ];
 
-/// Whether a name is one of [`COMMON_WORDS`] (compared after loader-like folding).
+/// The hand-written sites (`data/sites.tsv`): WOF airports at one of its airports or
+/// bases are left to it.
+pub const SITES_TSV: &str = include_str!("../../../data/sites.tsv");
+
+/// The lexicons' stopwords (`data/stopwords.tsv`, words the loader never reads as
+/// places): the gazetteer leaves them out too, so that it lists only names the loader uses.
+const STOPWORDS_TSV: &str = include_str!("../../../data/stopwords.tsv");
+
+/// Whether a name is one of [`COMMON_WORDS`] or a stopword of `data/stopwords.tsv`
+/// (compared after loader-like folding), with or without the article: `فصائل` is as
+/// ordinary as `الفصائل`, `جامعة` as `الجامعة`, and the loader checks only the form given.
 pub fn is_common_word(name: &str) -> bool {
     use crate::names::fold_loose;
     use std::collections::HashSet;
     use std::sync::OnceLock;
     static SET: OnceLock<HashSet<String>> = OnceLock::new();
-    SET.get_or_init(|| COMMON_WORDS.iter().map(|w| fold_loose(w)).collect())
-        .contains(&fold_loose(name))
+    let set = SET.get_or_init(|| {
+        let stopwords = STOPWORDS_TSV
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .skip(1)
+            .flat_map(|l| l.split('|'));
+        COMMON_WORDS
+            .iter()
+            .copied()
+            .chain(stopwords)
+            .map(fold_loose)
+            .collect()
+    });
+    let folded = fold_loose(name);
+    set.contains(&folded) || set.contains(&format!("ال{folded}"))
 }
