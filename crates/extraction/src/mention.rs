@@ -1280,7 +1280,11 @@ fn place_accepted(a: &Analysis, clause: Span, h: &Hit) -> bool {
                 && !head.contains("ال")
                 && !a.text()[at..h.start].starts_with('و')
         });
-    if in_longer_name {
+    // «كوردستان 24», «فرانس 24»: a place name followed by a number names a channel
+    let brand = a.text()[h.end..]
+        .trim_start_matches(' ')
+        .starts_with(|c: char| c.is_ascii_digit());
+    if in_longer_name || brand {
         return false;
     }
     let place = &a.lex.places[h.entry as usize];
@@ -1490,6 +1494,19 @@ mod tests {
         let (a, m) = mentions("قصفت المدفعية أطراف بلدتي ميس الجبل وعيترون.", None);
         let named: Vec<String> = m.iter().map(|x| place(&a, x)).collect();
         assert!(named.contains(&"عيترون".to_string()), "{named:?}");
+    }
+
+    #[test]
+    fn a_place_name_with_a_number_names_a_channel() {
+        let (_, m) = mentions(
+            "هاجم مسلحون نقطة للشرطة، وقال مصدر لكوردستان 24 إن الهجوم أسفر عن مقتل شرطي.",
+            None,
+        );
+        assert!(
+            m.iter().all(|x| x.place.is_none()),
+            "{:?}",
+            m.iter().map(|x| &x.place).collect::<Vec<_>>()
+        );
     }
 
     #[test]
