@@ -251,8 +251,8 @@ impl<'a> Analysis<'a> {
         let at = h.start - h.proclitic as usize;
         let sentence = self
             .sentences
-            .iter()
-            .find(|s| s.start <= at && h.end <= s.end)
+            .get(self.sentences.partition_point(|s| s.end < h.end))
+            .filter(|s| s.start <= at)
             .copied()
             .unwrap_or(Span {
                 start: 0,
@@ -269,16 +269,19 @@ impl<'a> Analysis<'a> {
                 && (!self.lex.is_ordinary_word(&self.text()[p.start..p.end])
                     || cued.contains(&(p.start, p.end)))
         };
-        // coordinated by a comma or و, with no word between
+        // coordinated by a comma, a dash (a road «X - Y») or و, with no word between
         let coordinated = |end: usize, next: usize| {
             let gap = &self.text()[end..next];
             self.words_between(end, next) == 0
-                && (gap.contains('،') || gap.contains(',') || self.text()[next..].starts_with('و'))
+                && (gap.contains(['،', ',', '-']) || self.text()[next..].starts_with('و'))
         };
-        let listed = self.hits.iter().filter(next_place).any(|p| {
-            (p.end <= at && coordinated(p.end, at))
-                || (p.start >= h.end && coordinated(h.end, p.start - p.proclitic as usize))
-        });
+        let listed = self
+            .hits_in(sentence, Kind::Place)
+            .filter(next_place)
+            .any(|p| {
+                (p.end <= at && coordinated(p.end, at))
+                    || (p.start >= h.end && coordinated(h.end, p.start - p.proclitic as usize))
+            });
         if settlement || direction || listed {
             return true;
         }
@@ -286,9 +289,8 @@ impl<'a> Analysis<'a> {
         // only في with the document's geography
         self.marker_before(sentence, at, MarkerKind::Inside, 0)
             && self
-                .hits
-                .iter()
-                .filter(|p| p.kind == Kind::Place && (p.start, p.end) == (h.start, h.end))
+                .hits_in(Span::of(h), Kind::Place)
+                .filter(|p| (p.start, p.end) == (h.start, h.end))
                 .map(|p| &self.lex.places[p.entry as usize])
                 .any(|p| regions.contains(&(p.country.as_str(), p.admin1.as_str())))
     }
