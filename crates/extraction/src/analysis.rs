@@ -9,6 +9,7 @@ use rasid_text::numbers::{find_counts_around, Count};
 use rasid_text::published::printed_day;
 use rasid_text::tokens::{sentences, tokens, Token};
 use rasid_text::{fold, Day, Folded};
+use std::collections::HashSet;
 
 /// A byte range of the folded text.
 #[derive(
@@ -178,7 +179,7 @@ impl<'a> Analysis<'a> {
         let markers = Groups::new(hits.iter().filter(|h| h.kind == Kind::Marker), |h| {
             lex.markers[h.entry as usize].kind as usize
         });
-        Analysis {
+        let mut a = Analysis {
             lex,
             tokens,
             dates,
@@ -191,7 +192,107 @@ impl<'a> Analysis<'a> {
             printed: None,
             by_kind,
             markers,
+        };
+        a.drop_uncued_ordinary_places();
+        a
+    }
+
+    /// A place name that is also an ordinary word («زمار», «حرير»: `ordinary-words.tsv`) is
+    /// that word unless something says it is a place; such hits are dropped.
+    fn drop_uncued_ordinary_places(&mut self) {
+        let ordinary = |a: &Self, h: &Hit| {
+            h.kind == Kind::Place && a.lex.is_ordinary_word(&a.text()[h.start..h.end])
+        };
+        if !self.hits.iter().any(|h| ordinary(self, h)) {
+            return;
         }
+        // the provinces of the other places the document names
+        let regions: HashSet<(&str, &str)> = self
+            .hits
+            .iter()
+            .filter(|h| h.kind == Kind::Place && !ordinary(self, h))
+            .filter(|h| self.place_is_prominent(h.entry))
+            .map(|h| &self.lex.places[h.entry as usize])
+            .filter(|p| !p.admin1.is_empty())
+            .map(|p| (p.country.as_str(), p.admin1.as_str()))
+            .collect();
+        // in text order, so that a place listed after an ordinary word read as a place
+        // («بلدات جسر الشغور وإنب وسرمانية») is listed too
+        let mut cued: Vec<(usize, usize)> = Vec::new();
+        let mut keep = Vec::with_capacity(self.hits.len());
+        for h in &self.hits {
+            let kept = !ordinary(self, h) || self.place_cued(h, &regions, &cued);
+            if kept && ordinary(self, h) {
+                cued.push((h.start, h.end));
+            }
+            keep.push(kept);
+        }
+        if keep.iter().all(|&k| k) {
+            return;
+        }
+        let mut keep = keep.into_iter();
+        self.hits.retain(|_| keep.next().unwrap_or(true));
+        let lex = self.lex;
+        self.by_kind = Groups::new(self.hits.iter(), |h| h.kind as usize);
+        self.markers = Groups::new(self.hits.iter().filter(|h| h.kind == Kind::Marker), |h| {
+            lex.markers[h.entry as usize].kind as usize
+        });
+    }
+
+    /// Whether a place hit has a cue: a settlement noun (بلدة، قرية، حي…) or a direction
+    /// (شمال، قرب) just before it, another place coordinated with it (a list), or في
+    /// before it with one of its candidates in a province the document names.
+    fn place_cued(
+        &self,
+        h: &Hit,
+        regions: &HashSet<(&str, &str)>,
+        cued: &[(usize, usize)],
+    ) -> bool {
+        let at = h.start - h.proclitic as usize;
+        let sentence = self
+            .sentences
+            .get(self.sentences.partition_point(|s| s.end < h.end))
+            .filter(|s| s.start <= at)
+            .copied()
+            .unwrap_or(Span {
+                start: 0,
+                end: self.text().len(),
+            });
+        let settlement = self.marker_before(sentence, at, MarkerKind::Locative, 0)
+            && !self.marker_before(sentence, at, MarkerKind::Inside, 0);
+        let direction = self.marker_before(sentence, at, MarkerKind::Near, 1);
+        // a neighbour that is itself an ordinary word lists nothing, unless it was read as
+        // a place
+        let next_place = |p: &&Hit| {
+            p.kind == Kind::Place
+                && (p.start, p.end) != (h.start, h.end)
+                && (!self.lex.is_ordinary_word(&self.text()[p.start..p.end])
+                    || cued.contains(&(p.start, p.end)))
+        };
+        // coordinated by a comma, a dash (a road «X - Y») or و, with no word between
+        let coordinated = |end: usize, next: usize| {
+            let gap = &self.text()[end..next];
+            self.words_between(end, next) == 0
+                && (gap.contains(['،', ',', '-']) || self.text()[next..].starts_with('و'))
+        };
+        let listed = self
+            .hits_in(sentence, Kind::Place)
+            .filter(next_place)
+            .any(|p| {
+                (p.end <= at && coordinated(p.end, at))
+                    || (p.start >= h.end && coordinated(h.end, p.start - p.proclitic as usize))
+            });
+        if settlement || direction || listed {
+            return true;
+        }
+        // بـ before a common noun is mostly the preposition of a phrase («بوقف الهجمات»):
+        // only في with the document's geography
+        self.marker_before(sentence, at, MarkerKind::Inside, 0)
+            && self
+                .hits_in(Span::of(h), Kind::Place)
+                .filter(|p| (p.start, p.end) == (h.start, h.end))
+                .map(|p| &self.lex.places[p.entry as usize])
+                .any(|p| regions.contains(&(p.country.as_str(), p.admin1.as_str())))
     }
 
     pub fn text(&self) -> &str {
@@ -441,5 +542,32 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The place names found in `text`, each once.
+    fn places(text: &str) -> Vec<String> {
+        let a = Analysis::new(text, None, test_lexicons());
+        let mut names: Vec<String> = a
+            .hits
+            .iter()
+            .filter(|h| h.kind == Kind::Place)
+            .map(|h| a.text()[h.start..h.end].to_string())
+            .collect();
+        names.dedup();
+        names
+    }
+
+    #[test]
+    fn an_ordinary_word_is_a_place_only_with_a_cue() {
+        // «حرير» is silk, and a village
+        assert!(!places("اشترى التاجر ثوبا من حرير ناعم").contains(&"حرير".to_string()));
+        assert_eq!(places("قصفت طائرة مسيرة بلدة حرير"), ["حرير"]);
+        assert_eq!(places("سقطت قذيفة شمال حرير"), ["حرير"]);
+    }
+
+    #[test]
+    fn no_proclitic_is_taken_off_a_dictionary_word() {
+        // «بحر» is a sea, not ب + the place «حر»
+        assert!(!places("غرق القارب في بحر هائج").contains(&"حر".to_string()));
     }
 }

@@ -1,6 +1,7 @@
 //! Lexicon entries and their parsers, one per data file (formats in `data/LEXICONS.md`).
 
 use crate::tsv::{parse, TsvError};
+use std::collections::HashSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
@@ -84,7 +85,7 @@ impl Feature {
     }
 }
 
-pub(crate) fn parse_places(file: &str, text: &str) -> Result<Vec<Place>, TsvError> {
+pub fn parse_places(file: &str, text: &str) -> Result<Vec<Place>, TsvError> {
     let mut out = Vec::new();
     let required = ["id", "names_ar", "country", "feature", "lat", "lon"];
     parse(file, text, &required, |r| {
@@ -415,11 +416,27 @@ pub(crate) fn parse_clutter(file: &str, text: &str) -> Result<Vec<Clutter>, TsvE
 }
 
 /// Folded words that are never place names.
-pub(crate) fn parse_stopwords(
+/// The place-name forms that are ordinary words (`word`), and the words that are dictionary
+/// words as a whole, not a proclitic before a place name (`whole`), both folded.
+pub(crate) fn parse_ordinary_words(
     file: &str,
     text: &str,
-) -> Result<std::collections::HashSet<String>, TsvError> {
-    let mut out = std::collections::HashSet::new();
+) -> Result<(HashSet<String>, HashSet<String>), TsvError> {
+    let (mut words, mut wholes) = (HashSet::new(), HashSet::new());
+    parse(file, text, &["form", "kind"], |r| {
+        let form = rasid_text::fold_str(r.required("form")?);
+        match r.required("kind")? {
+            "word" => words.insert(form),
+            "whole" => wholes.insert(form),
+            other => return Err(r.error(format!("unknown kind {other:?}"))),
+        };
+        Ok(())
+    })?;
+    Ok((words, wholes))
+}
+
+pub(crate) fn parse_stopwords(file: &str, text: &str) -> Result<HashSet<String>, TsvError> {
+    let mut out = HashSet::new();
     parse(file, text, &["forms"], |r| {
         out.extend(r.list("forms").into_iter().map(rasid_text::fold_str));
         Ok(())

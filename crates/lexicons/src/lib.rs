@@ -12,6 +12,7 @@ pub use matcher::Hit;
 use daachorse::CharwiseDoubleArrayAhoCorasick;
 use rasid_text::dates::DateKey;
 use rasid_text::hash::{fnv1a_from, FNV_OFFSET};
+use std::collections::HashSet;
 use std::path::Path;
 use tsv::TsvError;
 
@@ -25,6 +26,7 @@ pub struct Sources<'a> {
     pub markers: &'a str,
     pub clutter: &'a str,
     pub stopwords: &'a str,
+    pub ordinary_words: &'a str,
 }
 
 impl Sources<'static> {
@@ -39,6 +41,7 @@ impl Sources<'static> {
             markers: include_str!("../../../data/markers.tsv"),
             clutter: include_str!("../../../data/clutter.tsv"),
             stopwords: include_str!("../../../data/stopwords.tsv"),
+            ordinary_words: include_str!("../../../data/ordinary-words.tsv"),
         }
     }
 }
@@ -56,6 +59,7 @@ impl Sources<'_> {
             self.markers,
             self.clutter,
             self.stopwords,
+            self.ordinary_words,
         ];
         files.iter().fold(FNV_OFFSET, |h, file| {
             // the length keeps the file boundaries apart
@@ -93,6 +97,11 @@ pub struct Lexicons {
     /// Per actor entry, the entry of the force it stands for (itself, or the one an
     /// adjective or person `refers` to).
     stands_for: Vec<u32>,
+    /// Place-name forms that are also ordinary words (folded).
+    ordinary_words: HashSet<String>,
+    /// Words that are dictionary words as a whole: a place name inside is not read after
+    /// a proclitic («بحر» is not ب + «حر»).
+    whole_words: HashSet<String>,
 }
 
 #[derive(Debug)]
@@ -144,9 +153,11 @@ impl Lexicons {
             "markers.tsv",
             "clutter.tsv",
             "stopwords.tsv",
+            "ordinary-words.tsv",
         ]
         .map(read);
-        let [places, sites, actors, triggers, weapons, markers, clutter, stopwords] = files;
+        let [places, sites, actors, triggers, weapons, markers, clutter, stopwords, ordinary_words] =
+            files;
         Self::from_sources(&Sources {
             places: &places?,
             sites: &sites?,
@@ -156,6 +167,7 @@ impl Lexicons {
             markers: &markers?,
             clutter: &clutter?,
             stopwords: &stopwords?,
+            ordinary_words: &ordinary_words?,
         })
     }
 
@@ -171,6 +183,8 @@ impl Lexicons {
 
         let mut builder = matcher::PatternSet::default();
         builder.never_places(parse_stopwords("stopwords.tsv", s.stopwords)?);
+        let (ordinary_words, whole_words) =
+            parse_ordinary_words("ordinary-words.tsv", s.ordinary_words)?;
         for (i, p) in places.iter().enumerate() {
             builder.add_names(Kind::Place, i, &p.names_ar, true);
         }
@@ -221,7 +235,14 @@ impl Lexicons {
             clutter,
             automaton,
             targets,
+            ordinary_words,
+            whole_words,
         })
+    }
+
+    /// Whether a folded place-name form is also an ordinary word, a place only with a cue.
+    pub fn is_ordinary_word(&self, form: &str) -> bool {
+        self.ordinary_words.contains(form)
     }
 
     /// Number of distinct patterns in the automaton.

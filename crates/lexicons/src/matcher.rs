@@ -159,6 +159,14 @@ impl Lexicons {
                 if t.article_dropped && !prefix.ends_with("لل") {
                     continue;
                 }
+                if t.kind == Kind::Place
+                    && !prefix.is_empty()
+                    && self
+                        .whole_words
+                        .contains(&folded[start - prefix.len()..end])
+                {
+                    continue;
+                }
                 // in order of start, the longer first: matches come by their end, so a hit
                 // goes before the few found already that start after it (ties keep their
                 // order, as a stable sort would)
@@ -202,6 +210,7 @@ mod tests {
             markers: "forms\tmarker\n",
             clutter: "forms\tscope\n",
             stopwords: "forms\nان|في\n",
+            ordinary_words: "form\tkind\nبحر\twhole\n",
         }
     }
 
