@@ -73,7 +73,11 @@ const LABELS: &[&str] = &[
 /// in the fold of `text`: folding maps each character by itself, so the fold of the top is
 /// the top of the fold and the range holds for the whole text.
 pub fn printed_day(text: &str) -> Option<(Day, usize, usize)> {
-    let head = fold(head_of(text)).text;
+    let head = head_of(text);
+    if !may_hold_a_year(head) {
+        return None;
+    }
+    let head = fold(head).text;
     let lines = word_lines(&head);
     for date in find_dates(&head, None) {
         let Some(&(start, end)) = lines.iter().find(|l| l.0 <= date.start && date.end <= l.1)
@@ -94,6 +98,28 @@ pub fn printed_day(text: &str) -> Option<(Day, usize, usize)> {
         }
     }
     None
+}
+
+/// Whether text has what every full printed date has, a year: four digits in a row
+/// («2024», «٢٠٢٤», «۲۰۲۴»), or a numeric date of three parts («5/2/24»). Folding and
+/// finding dates cost more than the rest of a document's top; most tops hold no year.
+fn may_hold_a_year(text: &str) -> bool {
+    let digit =
+        |c: char| c.is_ascii_digit() || ('٠'..='٩').contains(&c) || ('۰'..='۹').contains(&c);
+    text.split(|c: char| !(digit(c) || matches!(c, '/' | '.' | '-' | '\u{066B}')))
+        .any(|token| {
+            let mut run = 0;
+            let mut longest = 0;
+            for c in token.chars() {
+                run = if digit(c) { run + 1 } else { 0 };
+                longest = longest.max(run);
+            }
+            let parts = token
+                .split(['/', '.', '-', '\u{066B}'])
+                .filter(|p| !p.is_empty())
+                .count();
+            longest >= 4 || parts >= 3
+        })
 }
 
 /// The first `HEAD_CHARS` characters of `text`, cut back to a space so that no number or
@@ -231,6 +257,16 @@ mod tests {
 
     fn want(d: &str, said: &str) -> Option<(String, String)> {
         Some((d.to_string(), said.to_string()))
+    }
+
+    #[test]
+    fn a_top_without_a_year_holds_no_printed_date() {
+        for text in ["2024", "٢٠٢٤", "الاحد 5/2/24", "5.2.2024", "۱۴۰۳"] {
+            assert!(may_hold_a_year(text), "{text}");
+        }
+        for text in ["قتل 22 مدنيا", "5 شباط", "الساعة 10:30", "12-3"] {
+            assert!(!may_hold_a_year(text), "{text}");
+        }
     }
 
     #[test]
