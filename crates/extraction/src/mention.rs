@@ -1264,7 +1264,18 @@ fn place_accepted(a: &Analysis, clause: Span, h: &Hit) -> bool {
     }
     let proclitic = &a.text()[at..h.start];
     let inside = proclitic.contains('ب') || a.marker_before(clause, at, MarkerKind::Inside, 0);
-    let worded = a.marker_before(clause, at, MarkerKind::Locative, 0)
+    // «قرية حرير» in the gazetteer: a name that opens with a settlement word carries its cue
+    let self_worded = a
+        .markers_in(
+            Span {
+                start: h.start,
+                end: h.end,
+            },
+            MarkerKind::Locative,
+        )
+        .any(|m| m.start == h.start && m.end < h.end);
+    let worded = self_worded
+        || a.marker_before(clause, at, MarkerKind::Locative, 0)
         || a.marker_before(clause, at, MarkerKind::Near, 1);
     if same_span(Kind::Actor) && !inside && !a.marker_before(clause, at, MarkerKind::Near, 1) {
         return false;
@@ -1494,6 +1505,14 @@ mod tests {
         let (a, m) = mentions("قصفت المدفعية أطراف بلدتي ميس الجبل وعيترون.", None);
         let named: Vec<String> = m.iter().map(|x| place(&a, x)).collect();
         assert!(named.contains(&"عيترون".to_string()), "{named:?}");
+    }
+
+    #[test]
+    fn a_name_that_opens_with_a_settlement_word_carries_its_cue() {
+        // «قرية حرير» is a gazetteer name of its own
+        let (a, m) = mentions("قصفت المدفعية قرية حرير.", None);
+        let named: Vec<String> = m.iter().map(|x| place(&a, x)).collect();
+        assert_eq!(named, ["قريه حرير"]);
     }
 
     #[test]

@@ -429,6 +429,52 @@ mod tests {
         assert_eq!(placed, [("LB".to_string(), 2)]);
     }
 
+    #[test]
+    fn ordinary_words_that_name_villages_are_no_places_without_a_cue() {
+        let lex = Lexicons::embedded().expect("embedded lexicons");
+        // each word is a gazetteer name and an ordinary word (data/ordinary-words.tsv)
+        for (text, word) in [
+            ("قصفت المدفعية مقرا يجتمع فيه كبار القادة.", "كبار"),
+            ("انفجرت عبوة ناسفة عند المدخل الرئيسي للسوق.", "المدخل"),
+            ("اشتبكت وحدات من الجيش مع مسلحين مجهولين.", "وحدات"),
+            ("قصفت الطائرات المنطقة بعد ليلة هادئة.", "هادئة"),
+            ("قصفت المدفعية عدة قرى حدودية.", "قرى"),
+            ("قصفت الطائرات مصنعا ينتج أقمشة من حرير.", "حرير"),
+            ("استهدفت غارة جوية المزارع والمنازل.", "المزارع"),
+            ("استهدفت طائرة مسيرة المحطة الكهربائية.", "المحطة"),
+            ("قتل ثلاثة مدنيين جراء القصف المدفعي.", "جراء"),
+            ("اندلعت اشتباكات استمرت ساعات الليلة الطويلة.", "الطويلة"),
+            ("اغتال مسلحون الشيخ سعود أمام منزله.", "سعود"),
+            ("قصفت المدفعية الخشمة الجبلية المطلة على الوادي.", "الخشمة"),
+        ] {
+            let doc = Document {
+                id: "a".into(),
+                text: text.into(),
+                url: None,
+                outlet: None,
+                published: Day::parse_iso("2024-03-10"),
+            };
+            let placed: Vec<String> = resolve_document(&doc, &lex)
+                .into_iter()
+                .map(|m| m.place.name_ar)
+                .collect();
+            assert!(!placed.iter().any(|p| p == word), "{text}: {placed:?}");
+        }
+        // with a cue the same word is a place
+        let doc = Document {
+            id: "a".into(),
+            text: "قصفت المدفعية بلدة حرير.".into(),
+            url: None,
+            outlet: None,
+            published: Day::parse_iso("2024-03-10"),
+        };
+        let placed: Vec<String> = resolve_document(&doc, &lex)
+            .into_iter()
+            .map(|m| m.place.name_ar)
+            .collect();
+        assert_eq!(placed, ["حرير"]);
+    }
+
     /// The pieces of `text` that support the date of each mention.
     fn date_evidence(text: &str, mentions: &[ResolvedMention]) -> Vec<Vec<String>> {
         let piece = |e: &SpanRef| text.chars().skip(e.start).take(e.end - e.start).collect();
