@@ -386,17 +386,19 @@ mod tests {
             .collect()
     }
 
+    /// Strikes on two towns, both answering the attack on al-Tanf base.
+    const TWO_STRIKES_ANSWER_TANF: &[(&str, &[&str])] = &[
+        ("الميادين", &["قاعده التنف"]),
+        ("البوكمال", &["قاعده التنف"]),
+        ("قاعده التنف", &[]),
+    ];
+
     #[test]
     fn every_place_of_a_wave_answers() {
         let (a, m) = mentions(
             "قصفت طائرات أميركية مواقع في الميادين والبوكمال رداً على هجوم بطائرة مسيرة على قاعدة التنف.",
         );
-        let want: &[(&str, &[&str])] = &[
-            ("الميادين", &["قاعده التنف"]),
-            ("البوكمال", &["قاعده التنف"]),
-            ("قاعده التنف", &[]),
-        ];
-        assert_eq!(links(&a, &m), pairs(want));
+        assert_eq!(links(&a, &m), pairs(TWO_STRIKES_ANSWER_TANF));
     }
 
     #[test]
@@ -439,12 +441,7 @@ mod tests {
              التنف بطائرة مسيرة يوم الخميس. ونفذت واشنطن الرد الذي توعدت به بعد الهجوم على \
              قاعدة التنف.",
         );
-        let want: &[(&str, &[&str])] = &[
-            ("الميادين", &["قاعده التنف"]),
-            ("البوكمال", &["قاعده التنف"]),
-            ("قاعده التنف", &[]),
-        ];
-        assert_eq!(links(&a, &m), pairs(want));
+        assert_eq!(links(&a, &m), pairs(TWO_STRIKES_ANSWER_TANF));
     }
 
     #[test]

@@ -383,18 +383,31 @@ mod tests {
         assert!(err.to_string().contains("unknown evidence field"), "{err}");
     }
 
+    /// A document of `text` published on 10 March 2024.
+    fn doc_of(text: &str) -> Document {
+        Document {
+            id: "a".into(),
+            text: text.into(),
+            url: None,
+            outlet: None,
+            published: Day::parse_iso("2024-03-10"),
+        }
+    }
+
+    /// The Arabic names of the places `text`'s acts resolve to.
+    fn places_of(text: &str, lex: &Lexicons) -> Vec<String> {
+        resolve_document(&doc_of(text), lex)
+            .into_iter()
+            .map(|m| m.place.name_ar)
+            .collect()
+    }
+
     #[test]
     fn villages_of_a_list_lie_near_their_container() {
         let lex = Lexicons::embedded().expect("embedded lexicons");
         // «الطويلة» is a town in Yemen and villages in Syria hundreds of kilometres from
         // «تل تمر»: here one the gazetteer lacks, its act placed near the container
-        let doc = Document {
-            id: "a".into(),
-            text: "قصفت المدفعية قرى تل جمعة وباب الخير والطويلة بريف بلدة تل تمر.".into(),
-            url: None,
-            outlet: None,
-            published: Day::parse_iso("2024-03-10"),
-        };
+        let doc = doc_of("قصفت المدفعية قرى تل جمعة وباب الخير والطويلة بريف بلدة تل تمر.");
         let placed: Vec<(String, String, u8)> = resolve_document(&doc, &lex)
             .into_iter()
             .map(|m| (m.place.name_ar, m.place.country, m.place.precision))
@@ -415,13 +428,7 @@ mod tests {
         let lex = Lexicons::embedded().expect("embedded lexicons");
         // «الرمثا» is a Jordanian city; named in a Lebanese village it is a place the
         // gazetteer lacks there
-        let doc = Document {
-            id: "a".into(),
-            text: "قصفت المدفعية موقع الرمثا في بلدة كفر شوبا.".into(),
-            url: None,
-            outlet: None,
-            published: Day::parse_iso("2024-03-10"),
-        };
+        let doc = doc_of("قصفت المدفعية موقع الرمثا في بلدة كفر شوبا.");
         let placed: Vec<(String, u8)> = resolve_document(&doc, &lex)
             .into_iter()
             .map(|m| (m.place.country, m.place.precision))
@@ -447,32 +454,11 @@ mod tests {
             ("اغتال مسلحون الشيخ سعود أمام منزله.", "سعود"),
             ("قصفت المدفعية الخشمة الجبلية المطلة على الوادي.", "الخشمة"),
         ] {
-            let doc = Document {
-                id: "a".into(),
-                text: text.into(),
-                url: None,
-                outlet: None,
-                published: Day::parse_iso("2024-03-10"),
-            };
-            let placed: Vec<String> = resolve_document(&doc, &lex)
-                .into_iter()
-                .map(|m| m.place.name_ar)
-                .collect();
+            let placed = places_of(text, &lex);
             assert!(!placed.iter().any(|p| p == word), "{text}: {placed:?}");
         }
         // with a cue the same word is a place
-        let doc = Document {
-            id: "a".into(),
-            text: "قصفت المدفعية بلدة حرير.".into(),
-            url: None,
-            outlet: None,
-            published: Day::parse_iso("2024-03-10"),
-        };
-        let placed: Vec<String> = resolve_document(&doc, &lex)
-            .into_iter()
-            .map(|m| m.place.name_ar)
-            .collect();
-        assert_eq!(placed, ["حرير"]);
+        assert_eq!(places_of("قصفت المدفعية بلدة حرير.", &lex), ["حرير"]);
     }
 
     /// The pieces of `text` that support the date of each mention.
