@@ -258,7 +258,7 @@ impl<'a> Analysis<'a> {
                 start: 0,
                 end: self.text().len(),
             });
-        let settlement = self.marker_before(sentence, at, MarkerKind::Locative, 0)
+        let settlement = self.settlement_word_before(sentence, at)
             && !self.marker_before(sentence, at, MarkerKind::Inside, 0);
         let direction = self.marker_before(sentence, at, MarkerKind::Near, 1);
         // a neighbour that is itself an ordinary word lists nothing, unless it was read as
@@ -353,6 +353,17 @@ impl<'a> Analysis<'a> {
         };
         self.markers_in(before, kind)
             .any(|m| m.end <= pos && self.words_between(m.end, pos) <= words)
+    }
+
+    /// Whether a locative word heads the name at `pos` («قرية X», «بمدينة X»): right before
+    /// it and without the article, as the head of a construct is («تعرضت القاعدة للمرة
+    /// الثانية» names no place).
+    pub fn settlement_word_before(&self, span: Span, pos: usize) -> bool {
+        self.nearest_marker_before(span, pos, MarkerKind::Locative, 0)
+            .is_some_and(|m| {
+                let proclitic = &self.text()[m.start - m.proclitic as usize..m.start];
+                !proclitic.contains("ال") && !self.text()[m.start..m.end].starts_with("ال")
+            })
     }
 
     /// The marker of `kind` ending closest before `pos` within `words` words.
@@ -563,6 +574,10 @@ mod tests {
         assert!(!places("اشترى التاجر ثوبا من حرير ناعم").contains(&"حرير".to_string()));
         assert_eq!(places("قصفت طائرة مسيرة بلدة حرير"), ["حرير"]);
         assert_eq!(places("سقطت قذيفة شمال حرير"), ["حرير"]);
+        // a locative word with the article heads no name: «المرة» is "the time"
+        assert!(
+            !places("تعرضت القاعدة للمرة الثانية لهجوم بطائرات مسيرة").contains(&"مره".to_string())
+        );
     }
 
     #[test]

@@ -1275,7 +1275,7 @@ fn place_accepted(a: &Analysis, clause: Span, h: &Hit) -> bool {
         )
         .any(|m| m.start == h.start && m.end < h.end);
     let worded = self_worded
-        || a.marker_before(clause, at, MarkerKind::Locative, 0)
+        || a.settlement_word_before(clause, at)
         || a.marker_before(clause, at, MarkerKind::Near, 1);
     if same_span(Kind::Actor) && !inside && !a.marker_before(clause, at, MarkerKind::Near, 1) {
         return false;
