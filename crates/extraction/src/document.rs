@@ -55,7 +55,8 @@ impl Document {
     /// a day for a whole input (`--published`, the day a page was crawled) is a guess that
     /// the document's own print or URL beats.
     pub fn or_published(mut self, day: Option<Day>) -> Document {
-        if self.publication().is_none() {
+        // the document's own day is looked for only when there is a day to give instead
+        if day.is_some() && self.publication().is_none() {
             self.published = day;
         }
         self
